@@ -1,0 +1,10 @@
+"""In-memory adapters: every port of commercekit, kept in process memory.
+
+They suit tests, demos and prototypes: nothing to set up, nothing kept after
+the process ends. :class:`InMemoryStore` holds the data; each
+:class:`InMemoryUnitOfWork` is one transaction over it.
+"""
+
+from commercekit.adapters.memory._unit_of_work import InMemoryStore, InMemoryUnitOfWork
+
+__all__ = ["InMemoryStore", "InMemoryUnitOfWork"]

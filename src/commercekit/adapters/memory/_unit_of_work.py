@@ -1,0 +1,151 @@
+"""The in-memory store and its unit of work."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
+
+from commercekit.adapters._unit_of_work import BaseUnitOfWork
+from commercekit.errors import StorageError
+from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
+
+__all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
+
+_DELETED: Final = object()
+
+
+class InMemoryStore:
+    """Everything an in-memory adapter family stores, behind one lock.
+
+    Tables are dicts of keys to values; the outbox keeps the envelopes not yet
+    published, oldest first. Share one store between the units of work that
+    should see the same data; nothing else is shared, and nothing is global.
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.tables: dict[str, dict[str, Any]] = {}
+        self.outbox: dict[str, EventEnvelope] = {}
+
+
+class InMemoryUnitOfWork(BaseUnitOfWork):
+    """A unit of work over an :class:`InMemoryStore`.
+
+    A transaction holds the store's lock from ``with`` to commit or rollback, so
+    transactions run one after the other (serializable). Writes are staged and
+    reach the store only at commit; reads see the block's own writes. Values are
+    deep-copied on the way in and out, so no caller holds a reference into the
+    store.
+
+    Repositories keep their rows with :meth:`read`, :meth:`write`,
+    :meth:`remove` and :meth:`rows`, each naming a table.
+
+    Args:
+        store: The shared store; a new empty one by default.
+        publisher: Receives events after commit; ``None`` keeps them in the outbox.
+        clock: Stamps event envelopes.
+        ids: Makes event ids.
+
+    >>> from commercekit.testing import RecordingPublisher
+    >>> store = InMemoryStore()
+    >>> with InMemoryUnitOfWork(store) as uow:
+    ...     uow.write("notes", "n-1", {"text": "hello"})
+    ...     uow.commit()
+    >>> with InMemoryUnitOfWork(store) as uow:
+    ...     uow.read("notes", "n-1")
+    {'text': 'hello'}
+    """
+
+    def __init__(
+        self,
+        store: InMemoryStore | None = None,
+        *,
+        publisher: EventPublisher | None = None,
+        clock: Clock | None = None,
+        ids: IdFactory | None = None,
+    ) -> None:
+        super().__init__(publisher=publisher, clock=clock, ids=ids)
+        self.store = store if store is not None else InMemoryStore()
+        self._staged: dict[str, dict[str, Any]] = {}
+        self._holding = False
+
+    # -- storage hooks -----------------------------------------------------
+
+    def _begin(self) -> None:
+        self.store.lock.acquire()
+        self._holding = True
+        self._staged = {}
+
+    def _unlock(self) -> None:
+        self._staged = {}
+        if self._holding:
+            self._holding = False
+            self.store.lock.release()
+
+    def _commit(self, envelopes: Sequence[EventEnvelope]) -> None:
+        tables = self.store.tables
+        for name, changes in self._staged.items():
+            table = tables.setdefault(name, {})
+            for key, value in changes.items():
+                if value is _DELETED:
+                    table.pop(key, None)
+                else:
+                    table[key] = value
+        for envelope in envelopes:
+            self.store.outbox[envelope.event_id] = envelope
+        self._unlock()
+
+    def _rollback(self) -> None:
+        self._unlock()
+
+    def _release(self) -> None:
+        self._unlock()
+
+    def _pending(self, limit: int | None) -> list[EventEnvelope]:
+        with self.store.lock:
+            pending = list(self.store.outbox.values())
+        return pending if limit is None else pending[:limit]
+
+    def _mark_dispatched(self, event_ids: Sequence[str]) -> None:
+        with self.store.lock:
+            for event_id in event_ids:
+                self.store.outbox.pop(event_id, None)
+
+    # -- rows, for repositories ----------------------------------------------
+
+    def _require_transaction(self) -> None:
+        if not self._holding:
+            msg = "the in-memory store is read and written inside `with uow:` only"
+            raise StorageError(msg)
+
+    def read(self, table: str, key: str) -> Any | None:
+        """Return a copy of the row ``key`` of ``table``, or ``None``."""
+        self._require_transaction()
+        staged = self._staged.get(table, {})
+        if key in staged:
+            value = staged[key]
+        else:
+            value = self.store.tables.get(table, {}).get(key)
+        return None if value is _DELETED else copy.deepcopy(value)
+
+    def write(self, table: str, key: str, value: object) -> None:
+        """Stage a copy of ``value`` as the row ``key`` of ``table``."""
+        self._require_transaction()
+        self._staged.setdefault(table, {})[key] = copy.deepcopy(value)
+
+    def remove(self, table: str, key: str) -> None:
+        """Stage the removal of the row ``key`` of ``table``."""
+        self._require_transaction()
+        self._staged.setdefault(table, {})[key] = _DELETED
+
+    def rows(self, table: str) -> Iterator[tuple[str, Any]]:
+        """Yield ``(key, copy of value)`` for every row of ``table``, by key."""
+        self._require_transaction()
+        merged = dict(self.store.tables.get(table, {}))
+        merged.update(self._staged.get(table, {}))
+        for key in sorted(merged):
+            value = merged[key]
+            if value is not _DELETED:
+                yield key, copy.deepcopy(value)

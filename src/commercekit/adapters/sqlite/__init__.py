@@ -1,0 +1,24 @@
+"""SQLite adapters: every port of commercekit, stored with :mod:`sqlite3`.
+
+A real store that needs no server and no setup: :class:`SQLiteDatabase` opens
+(or creates) a database file and migrates its schema; each
+:class:`SQLiteUnitOfWork` is one ``BEGIN IMMEDIATE`` transaction over it.
+Queried fields are indexed columns; events wait in an ``outbox`` table until
+they are published.
+"""
+
+from commercekit.adapters.sqlite._database import MIGRATIONS, Migration, SQLiteDatabase
+from commercekit.adapters.sqlite._unit_of_work import (
+    SQLiteUnitOfWork,
+    event_type_name,
+    resolve_event_type,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "Migration",
+    "SQLiteDatabase",
+    "SQLiteUnitOfWork",
+    "event_type_name",
+    "resolve_event_type",
+]

@@ -1,0 +1,202 @@
+"""Opening SQLite databases and migrating their schema."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+
+import attrs
+
+from commercekit.errors import SchemaVersionError, StorageError, ValidationError
+
+__all__ = ["MIGRATIONS", "Migration", "SQLiteDatabase"]
+
+
+@attrs.frozen
+class Migration:
+    """One step of the schema: the statements that take it to ``version``.
+
+    Args:
+        version: The schema version after this step; steps count 1, 2, 3, ...
+        description: What the step adds, for people.
+        statements: SQL statements, run in order in one transaction.
+    """
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "the outbox of domain events",
+        (
+            """
+            CREATE TABLE outbox (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                event_id TEXT NOT NULL UNIQUE,
+                event_type TEXT NOT NULL,
+                recorded_at TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                dispatched_at TEXT
+            )
+            """,
+            """
+            CREATE INDEX outbox_pending ON outbox (sequence)
+            WHERE dispatched_at IS NULL
+            """,
+        ),
+    ),
+)
+"""The schema of commercekit's SQLite adapters, one step per version.
+
+Each context appends the steps that create its tables; a step, once released,
+never changes."""
+
+
+def _check_migrations(migrations: Sequence[Migration]) -> None:
+    for expected, migration in enumerate(migrations, start=1):
+        if migration.version != expected:
+            msg = (
+                f"migrations must be numbered 1, 2, 3, ... in order; "
+                f"step {expected} has version {migration.version}"
+            )
+            raise ValidationError(msg, field="migrations")
+
+
+class SQLiteDatabase:
+    """A SQLite database that commercekit's SQLite adapters share.
+
+    Opening it brings its schema up to date (tracked by ``PRAGMA user_version``,
+    one transaction per step). Every connection it hands out is in autocommit
+    mode (``isolation_level=None``) so that units of work control their
+    transactions with an explicit ``BEGIN IMMEDIATE``, and has a busy timeout
+    and foreign keys on. File databases use write-ahead logging (WAL), so
+    readers do not wait for a writer.
+
+    A file database gives every unit of work its own connection, so threads and
+    processes each work on their own. ``":memory:"`` (the default) is one
+    private database on one connection, which units of work take in turn.
+
+    Args:
+        path: A file path, or ``":memory:"``.
+        busy_timeout: Seconds a writer waits for another writer's lock before
+            the unit of work fails with :class:`~commercekit.errors.StorageError`.
+        migrations: The schema steps; commercekit's own by default.
+
+    Raises:
+        SchemaVersionError: if the file was written by a newer schema version.
+        StorageError: if the file cannot be opened as a SQLite database.
+
+    >>> db = SQLiteDatabase()
+    >>> db.schema_version == len(MIGRATIONS)
+    True
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = ":memory:",
+        *,
+        busy_timeout: float = 5.0,
+        migrations: Sequence[Migration] = MIGRATIONS,
+    ) -> None:
+        _check_migrations(migrations)
+        self.path = os.fspath(path)
+        self.busy_timeout = busy_timeout
+        self.migrations = tuple(migrations)
+        self._lock = threading.RLock()
+        self._shared: sqlite3.Connection | None = None
+        self._closed = False
+        if self.in_memory:
+            self._shared = self._open(check_same_thread=False)
+        else:
+            with self._wrap_errors("open"), contextlib.closing(self._open()) as conn:
+                conn.execute("PRAGMA journal_mode = WAL")
+        self._migrate()
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the database lives in memory only."""
+        return self.path == ":memory:"
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version stored in the database."""
+        with self.connection() as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextlib.contextmanager
+    def _wrap_errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            msg = f"cannot {action} the SQLite database {self.path!r}: {exc}"
+            raise StorageError(msg) from exc
+
+    def _open(self, *, check_same_thread: bool = True) -> sqlite3.Connection:
+        with self._wrap_errors("open"):
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self.busy_timeout,
+                isolation_level=None,
+                check_same_thread=check_same_thread,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """Lend a connection for the duration of the ``with`` block.
+
+        A file database opens a new connection and closes it afterwards; an
+        in-memory one lends its only connection and holds its lock meanwhile.
+        """
+        if self._closed:
+            msg = f"the SQLite database {self.path!r} is closed"
+            raise StorageError(msg)
+        if self._shared is not None:
+            with self._lock:
+                yield self._shared
+            return
+        conn = self._open()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _migrate(self) -> None:
+        latest = len(self.migrations)
+        with self.connection() as conn, self._wrap_errors("migrate"):
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if found > latest:
+                raise SchemaVersionError(found=found, supported=latest)
+            for migration in self.migrations[found:]:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    # Another process may have migrated while we waited.
+                    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                    if current < migration.version:
+                        for statement in migration.statements:
+                            conn.execute(statement)
+                        conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+
+    def close(self) -> None:
+        """Close the database; an in-memory one loses its data.
+
+        File databases hold no connection between units of work, so closing one
+        only stops it from lending new connections.
+        """
+        self._closed = True
+        if self._shared is not None:
+            with self._lock:
+                self._shared.close()
+                self._shared = None

@@ -1,0 +1,203 @@
+"""The SQLite unit of work and its outbox."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+import cattrs
+
+from commercekit.adapters._unit_of_work import BaseUnitOfWork
+from commercekit.adapters.sqlite._database import SQLiteDatabase
+from commercekit.errors import StorageError
+from commercekit.ports import (
+    Clock,
+    DomainEvent,
+    EventEnvelope,
+    EventPublisher,
+    IdFactory,
+)
+from commercekit.serialization import make_converter
+
+__all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
+
+
+def event_type_name(cls: type[DomainEvent]) -> str:
+    """The name under which events of ``cls`` are stored: ``module:QualName``.
+
+    Moving an event class to another module needs an alias left behind, or the
+    outbox cannot read the events already stored under the old name.
+    """
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def resolve_event_type(name: str) -> type[DomainEvent]:
+    """Find the event class that :func:`event_type_name` named.
+
+    Raises:
+        StorageError: if the name does not lead to a :class:`DomainEvent` class.
+    """
+    module_name, _, qualname = name.partition(":")
+    try:
+        target: object = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            target = getattr(target, part)
+    except (ImportError, AttributeError, ValueError) as exc:
+        msg = f"the stored event type {name!r} cannot be found: {exc}"
+        raise StorageError(msg) from exc
+    if not (isinstance(target, type) and issubclass(target, DomainEvent)):
+        msg = f"the stored event type {name!r} is not a DomainEvent class"
+        raise StorageError(msg)
+    return target
+
+
+class SQLiteUnitOfWork(BaseUnitOfWork):
+    """A unit of work over a :class:`SQLiteDatabase`.
+
+    ``with uow:`` takes a connection and runs ``BEGIN IMMEDIATE``, so a unit of
+    work holds the write lock from its start and two writers never deadlock
+    half-way (they queue, up to the database's busy timeout). ``commit()``
+    writes the outbox rows and commits in one transaction; events are
+    serialized as JSON by commercekit's cattrs converter.
+
+    Args:
+        database: The database; a new in-memory one by default.
+        publisher: Receives events after commit; ``None`` keeps them in the outbox.
+        clock: Stamps event envelopes.
+        ids: Makes event ids.
+
+    >>> db = SQLiteDatabase()
+    >>> with SQLiteUnitOfWork(db) as uow:
+    ...     _ = uow.connection.execute("SELECT count(*) FROM outbox").fetchone()
+    ...     uow.commit()
+    """
+
+    def __init__(
+        self,
+        database: SQLiteDatabase | None = None,
+        *,
+        publisher: EventPublisher | None = None,
+        clock: Clock | None = None,
+        ids: IdFactory | None = None,
+    ) -> None:
+        super().__init__(publisher=publisher, clock=clock, ids=ids)
+        self.database = database if database is not None else SQLiteDatabase()
+        self.converter: cattrs.Converter = make_converter()
+        self._lease: contextlib.ExitStack | None = None
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection of the open transaction, for repositories.
+
+        Raises:
+            StorageError: outside a ``with`` block or after its commit.
+        """
+        if self._connection is None:
+            msg = "the SQLite connection is available inside `with uow:` only"
+            raise StorageError(msg)
+        return self._connection
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            msg = f"cannot {action} in {self.database.path!r}: {exc}"
+            raise StorageError(msg) from exc
+
+    # -- storage hooks -----------------------------------------------------
+
+    def _begin(self) -> None:
+        lease = contextlib.ExitStack()
+        try:
+            conn = lease.enter_context(self.database.connection())
+            with self._errors("begin a transaction"):
+                conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            lease.close()
+            raise
+        self._lease = lease
+        self._connection = conn
+
+    def _commit(self, envelopes: Sequence[EventEnvelope]) -> None:
+        conn = self.connection
+        rows = [
+            (
+                envelope.event_id,
+                event_type_name(type(envelope.event)),
+                envelope.recorded_at.isoformat(),
+                json.dumps(
+                    self.converter.unstructure(envelope.event),
+                    sort_keys=True,
+                    separators=(",", ":"),
+                ),
+            )
+            for envelope in envelopes
+        ]
+        with self._errors("commit"):
+            conn.executemany(
+                "INSERT INTO outbox (event_id, event_type, recorded_at, payload) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            conn.execute("COMMIT")
+        self._end()
+
+    def _rollback(self) -> None:
+        conn = self._connection
+        if conn is not None and conn.in_transaction:
+            with self._errors("roll back"):
+                conn.execute("ROLLBACK")
+        self._end()
+
+    def _end(self) -> None:
+        self._connection = None
+        if self._lease is not None:
+            lease, self._lease = self._lease, None
+            lease.close()
+
+    def _release(self) -> None:
+        self._end()
+
+    def _pending(self, limit: int | None) -> list[EventEnvelope]:
+        with self.database.connection() as conn, self._errors("read the outbox"):
+            rows = conn.execute(
+                "SELECT event_id, event_type, recorded_at, payload FROM outbox "
+                "WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ?",
+                (-1 if limit is None else limit,),
+            ).fetchall()
+        envelopes = []
+        for event_id, type_name, recorded_at, payload in rows:
+            cls = resolve_event_type(type_name)
+            try:
+                event = self.converter.structure(json.loads(payload), cls)
+            except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+                msg = f"the stored event {event_id} ({type_name}) cannot be read"
+                raise StorageError(msg) from exc
+            envelopes.append(
+                EventEnvelope(
+                    event_id=event_id,
+                    recorded_at=datetime.fromisoformat(recorded_at),
+                    event=event,
+                )
+            )
+        return envelopes
+
+    def _mark_dispatched(self, event_ids: Sequence[str]) -> None:
+        now = self.clock.now().isoformat()
+        with self.database.connection() as conn, self._errors("update the outbox"):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.executemany(
+                    "UPDATE outbox SET dispatched_at = ? WHERE event_id = ?",
+                    [(now, event_id) for event_id in event_ids],
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise

@@ -1,0 +1,547 @@
+"""Exact money: amounts, currencies, rounding, splitting and formatting.
+
+commercekit counts money with :class:`decimal.Decimal` inside
+:class:`moneyed.Money`, never with floats. :class:`Money` is a thin subclass of
+:class:`moneyed.Money` that closes py-moneyed's traps:
+
+* a :class:`float` amount or factor raises :class:`~commercekit.errors.ValidationError`
+  (``0.1 + 0.2`` is not ``0.3`` in binary floating point);
+* adding, comparing or testing for equality two amounts in different
+  currencies raises :class:`~commercekit.errors.CurrencyMismatchError` instead of
+  quietly answering ``False``;
+* an unknown currency code, a NaN or an infinite amount raises
+  :class:`~commercekit.errors.ValidationError`.
+
+Arithmetic keeps every digit. Rounding happens only where a rule says so, with
+:func:`quantize`, to the currency's ISO 4217 minor units (:func:`minor_units`).
+Splitting an amount (a discount over lines, a refund over items) uses
+:func:`allocate`, whose parts always add up to the whole.
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import enum
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Final
+
+import moneyed
+from babel import Locale, UnknownLocaleError
+from babel.numbers import NumberFormatError
+
+from commercekit.errors import CurrencyMismatchError, ValidationError
+
+__all__ = [
+    "Amount",
+    "Money",
+    "Rounding",
+    "allocate",
+    "format_money",
+    "get_currency",
+    "minor_units",
+    "money",
+    "quantize",
+    "split_evenly",
+    "sum_money",
+    "to_decimal",
+    "zero",
+]
+
+Amount = Decimal | int | str
+"""What the library accepts as an amount: a ``Decimal``, an ``int`` or a decimal
+string such as ``"19.99"``. Never a ``float``."""
+
+_EXACT: Final = decimal.Context(
+    prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+)
+"""A context in which the few operations that need it never round."""
+
+_FLOAT_HINT: Final = (
+    "pass a Decimal or a string such as '19.99' instead: floats cannot hold "
+    "most decimal amounts exactly"
+)
+
+
+def to_decimal(value: object, *, field: str = "amount") -> Decimal:
+    """Turn an amount into a finite :class:`~decimal.Decimal`, exactly.
+
+    Every function of commercekit that takes an amount, a rate or a weight uses
+    this rule, so they all accept and refuse the same things.
+
+    Args:
+        value: A ``Decimal``, an ``int`` or a decimal string.
+        field: The name of the argument, used in the error message.
+
+    Returns:
+        The value as a ``Decimal``, without any rounding.
+
+    Raises:
+        ValidationError: for a ``float``, a ``bool``, a string that is not a
+            decimal number, NaN, an infinity, or any other type.
+
+    >>> to_decimal("19.99")
+    Decimal('19.99')
+    >>> to_decimal(0.1)
+    Traceback (most recent call last):
+    ...
+    commercekit.errors.ValidationError: amount is the float 0.1: pass a Decimal ...
+    """
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, float):
+        msg = f"{field} is the float {value!r}: {_FLOAT_HINT}"
+        raise ValidationError(msg, field=field)
+    elif isinstance(value, bool):
+        msg = f"{field} must be a number, not the bool {value!r}"
+        raise ValidationError(msg, field=field)
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except decimal.InvalidOperation as exc:
+            msg = f"{field} {value!r} is not a decimal number"
+            raise ValidationError(msg, field=field) from exc
+    else:
+        msg = (
+            f"{field} must be a Decimal, an int or a decimal string, "
+            f"not {type(value).__name__}"
+        )
+        raise ValidationError(msg, field=field)
+    if not result.is_finite():
+        msg = f"{field} must be a finite number, not {result}"
+        raise ValidationError(msg, field=field)
+    return result
+
+
+def get_currency(code: str | moneyed.Currency) -> moneyed.Currency:
+    """Look up an ISO 4217 currency by its code.
+
+    Args:
+        code: A three-letter code such as ``"EUR"`` (any case), or a currency.
+
+    Raises:
+        ValidationError: if the code is not a known currency.
+    """
+    value: object = code  # checked at run time too, for untyped callers
+    if isinstance(value, moneyed.Currency):
+        return value
+    if not isinstance(value, str):
+        msg = f"currency must be a code such as 'EUR', not {type(value).__name__}"
+        raise ValidationError(msg, field="currency")
+    try:
+        return moneyed.get_currency(value.strip().upper())
+    except moneyed.CurrencyDoesNotExist as exc:
+        msg = f"unknown currency code {code!r}: use an ISO 4217 code such as 'EUR'"
+        raise ValidationError(msg, field="currency") from exc
+
+
+def minor_units(currency: str | moneyed.Currency) -> int:
+    """The number of decimal places of a currency's minor unit (ISO 4217).
+
+    This is the legal exponent (EUR 2, JPY 0, KWD 3), taken from py-moneyed's
+    ISO table, not babel's display digits, which differ for dozens of currencies
+    (babel shows IQD with 0 places; ISO 4217 gives it 3).
+
+    Raises:
+        ValidationError: if the currency is unknown.
+
+    >>> minor_units("EUR"), minor_units("JPY"), minor_units("KWD")
+    (2, 0, 3)
+    """
+    sub_unit = get_currency(currency).sub_unit
+    exponent = len(str(sub_unit)) - 1
+    if sub_unit != 10**exponent:  # pragma: no cover - py-moneyed's table is decimal
+        msg = f"currency {currency!r} has a non-decimal minor unit ({sub_unit})"
+        raise ValidationError(msg, field="currency")
+    return exponent
+
+
+class Money(moneyed.Money):
+    """An exact amount in one currency; a :class:`moneyed.Money`, made strict.
+
+    Build one with :func:`money` or directly: ``Money("19.99", "EUR")``.
+    Arithmetic keeps every digit; call :func:`quantize` where a rule rounds.
+
+    Raises:
+        ValidationError: for a float or non-finite amount, or an unknown currency.
+        CurrencyMismatchError: when ``+``, ``-``, ``==``, ``<`` and the other
+            comparisons meet two currencies.
+    """
+
+    def __init__(self, amount: object, currency: str | moneyed.Currency) -> None:
+        super().__init__(to_decimal(amount), get_currency(currency))
+
+    @classmethod
+    def _trusted(cls, amount: Decimal, currency: moneyed.Currency) -> Money:
+        # For results of the library's own arithmetic: the amount is a finite
+        # Decimal and the currency a Currency already, so skip the checks.
+        made = cls.__new__(cls)
+        made.amount = amount  # type: ignore[misc]
+        made.currency = currency  # type: ignore[misc]
+        return made
+
+    def _same_currency(self, other: moneyed.Money) -> None:
+        if self.currency is not other.currency and self.currency != other.currency:
+            raise CurrencyMismatchError(
+                expected=self.currency.code, got=other.currency.code
+            )
+
+    def __add__(self, other: object) -> Money:
+        if isinstance(other, moneyed.Money):
+            currency = self.currency
+            if other.currency is not currency:
+                self._same_currency(other)
+            made = Money.__new__(Money)
+            made.amount = self.amount + other.amount  # type: ignore[misc]
+            made.currency = currency  # type: ignore[misc]
+            return made
+        if type(other) is int and other == 0:
+            # Keeps ``sum(amounts)`` working, which starts from the int 0.
+            return self
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> Money:
+        if isinstance(other, moneyed.Money):
+            self._same_currency(other)
+            return self._trusted(self.amount - other.amount, self.currency)
+        return NotImplemented
+
+    def __rsub__(self, other: object) -> Money:
+        if isinstance(other, moneyed.Money):
+            self._same_currency(other)
+            return self._trusted(other.amount - self.amount, self.currency)
+        return NotImplemented
+
+    def __mul__(self, other: object) -> Money:
+        if isinstance(other, moneyed.Money):
+            msg = "cannot multiply two amounts of money"
+            raise TypeError(msg)
+        factor = to_decimal(other, field="factor")
+        return self._trusted(self.amount * factor, self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: object) -> Money | Decimal:
+        if isinstance(other, moneyed.Money):
+            self._same_currency(other)
+            return self.amount / other.amount
+        divisor = to_decimal(other, field="divisor")
+        return self.__class__(self.amount / divisor, self.currency)
+
+    def __rmod__(self, other: object) -> Money:
+        percent = to_decimal(other, field="percentage")
+        return self.__class__(percent * self.amount / 100, self.currency)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, moneyed.Money):
+            return False
+        self._same_currency(other)
+        return self.amount == other.amount
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = moneyed.Money.__hash__
+
+    def _compare_amount(self, other: object) -> Decimal:
+        if not isinstance(other, moneyed.Money):
+            msg = f"cannot compare Money with {type(other).__name__}"
+            raise TypeError(msg)
+        self._same_currency(other)
+        return other.amount
+
+    def __lt__(self, other: object) -> bool:
+        return self.amount < self._compare_amount(other)
+
+    def __le__(self, other: object) -> bool:
+        return self.amount <= self._compare_amount(other)
+
+    def __gt__(self, other: object) -> bool:
+        return self.amount > self._compare_amount(other)
+
+    def __ge__(self, other: object) -> bool:
+        return self.amount >= self._compare_amount(other)
+
+    def __repr__(self) -> str:
+        return f"Money('{self.amount}', '{self.currency.code}')"
+
+    def __str__(self) -> str:
+        """The amount and the code, every digit kept: ``19.99 EUR``.
+
+        Use :func:`format_money` to show an amount to people in their locale.
+        """
+        return f"{self.amount} {self.currency.code}"
+
+
+def money(amount: Amount, currency: str | moneyed.Currency) -> Money:
+    """Make an amount of money, exactly as given.
+
+    Args:
+        amount: A ``Decimal``, an ``int`` or a decimal string; never a float.
+        currency: An ISO 4217 code such as ``"EUR"``.
+
+    Raises:
+        ValidationError: for a float, a non-finite or malformed amount, or an
+            unknown currency.
+
+    >>> money("19.99", "EUR")
+    Money('19.99', 'EUR')
+    """
+    return Money(amount, currency)
+
+
+def zero(currency: str | moneyed.Currency) -> Money:
+    """Nothing, in ``currency``: the start of a sum.
+
+    >>> zero("JPY")
+    Money('0', 'JPY')
+    """
+    return Money(Decimal(0), currency)
+
+
+def _as_money(value: object) -> Money:
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, moneyed.Money):
+        return Money(value.amount, value.currency)
+    msg = f"expected Money, got {type(value).__name__}"
+    raise ValidationError(msg)
+
+
+def sum_money(amounts: Iterable[moneyed.Money], currency: str) -> Money:
+    """Add up amounts of one currency; an empty iterable gives zero.
+
+    Unlike the builtin :func:`sum`, which returns the int ``0`` for no items,
+    this always returns :class:`Money` in ``currency``.
+
+    Raises:
+        CurrencyMismatchError: if an amount is in another currency.
+
+    >>> sum_money([money("1.10", "EUR"), money("2.20", "EUR")], "EUR")
+    Money('3.30', 'EUR')
+    >>> sum_money([], "EUR")
+    Money('0', 'EUR')
+    """
+    code = get_currency(currency)
+    total = Decimal(0)
+    items: Iterable[object] = amounts  # checked at run time too
+    for item in items:
+        if not isinstance(item, moneyed.Money):
+            msg = f"expected Money, got {type(item).__name__}"
+            raise ValidationError(msg)
+        if item.currency is not code and item.currency != code:
+            raise CurrencyMismatchError(expected=code.code, got=item.currency.code)
+        total += item.amount
+    return Money._trusted(total, code)  # noqa: SLF001 - this module's own class
+
+
+class Rounding(enum.StrEnum):
+    """How :func:`quantize` rounds; the values are :mod:`decimal`'s constants."""
+
+    HALF_UP = decimal.ROUND_HALF_UP
+    """Commercial rounding: halves go away from zero (2.345 → 2.35). The default."""
+    HALF_EVEN = decimal.ROUND_HALF_EVEN
+    """Banker's rounding: halves go to the even digit (2.345 → 2.34, 2.355 → 2.36)."""
+    HALF_DOWN = decimal.ROUND_HALF_DOWN
+    """Halves go toward zero (2.345 → 2.34)."""
+    UP = decimal.ROUND_UP
+    """Away from zero (2.341 → 2.35)."""
+    DOWN = decimal.ROUND_DOWN
+    """Toward zero, that is truncation (2.349 → 2.34)."""
+    CEILING = decimal.ROUND_CEILING
+    """Toward positive infinity."""
+    FLOOR = decimal.ROUND_FLOOR
+    """Toward negative infinity."""
+
+
+def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Money:
+    """Round an amount to its currency's minor units.
+
+    Call it at the named points of a rule (a line total, a tax amount), not after
+    every operation. Quantizing twice changes nothing.
+
+    Args:
+        value: The amount to round.
+        rounding: The rounding mode; commercial rounding (half up) by default.
+
+    Raises:
+        ValidationError: if the amount has more digits than a Decimal can hold.
+
+    >>> quantize(money("2.345", "EUR"))
+    Money('2.35', 'EUR')
+    >>> quantize(money("2.345", "EUR"), Rounding.HALF_EVEN)
+    Money('2.34', 'EUR')
+    >>> quantize(money("1234.5", "JPY"))
+    Money('1235', 'JPY')
+    """
+    amount = _as_money(value)
+    places = minor_units(amount.currency)
+    try:
+        rounded = amount.amount.quantize(
+            Decimal(1).scaleb(-places), rounding=Rounding(rounding).value
+        )
+    except decimal.InvalidOperation as exc:
+        msg = f"{amount.amount} has too many digits to round to {places} places"
+        raise ValidationError(msg, field="amount") from exc
+    return Money(rounded, amount.currency)
+
+
+def _minor_units_of(value: Money, places: int) -> int:
+    scaled = value.amount.scaleb(places, _EXACT)
+    if scaled != scaled.to_integral_value():
+        msg = (
+            f"cannot split {value.amount} {value.currency.code} into whole minor "
+            f"units ({places} decimal places): quantize it first"
+        )
+        raise ValidationError(msg, field="total")
+    return int(scaled)
+
+
+def _weights(weights: Sequence[Amount]) -> list[Decimal]:
+    if len(weights) == 0:
+        msg = "allocate needs at least one weight"
+        raise ValidationError(msg, field="weights")
+    numbers = [
+        to_decimal(weight, field=f"weights[{position}]")
+        for position, weight in enumerate(weights)
+    ]
+    for position, number in enumerate(numbers):
+        if number < 0:
+            msg = f"weights must not be negative; weights[{position}] is {number}"
+            raise ValidationError(msg, field="weights")
+    return numbers
+
+
+def allocate(total: moneyed.Money, weights: Sequence[Amount]) -> list[Money]:
+    """Split ``total`` into parts proportional to ``weights``, to the minor unit.
+
+    The rule is the largest-remainder method: every part first gets its exact
+    share rounded toward zero, then the minor units still missing go one each
+    to the parts that lost the most in that rounding. Where two parts lost the
+    same, the earlier one wins. So:
+
+    * the parts always add up to exactly ``total``;
+    * each part is less than one minor unit from its exact share;
+    * the same input always gives the same output;
+    * a negative total splits like its positive counterpart, with signs flipped.
+
+    Args:
+        total: The amount to split, in whole minor units (quantize it first).
+        weights: One non-negative weight per part (Decimals, ints or decimal
+            strings); they need not add up to 1.
+
+    Returns:
+        One amount per weight, in the same order.
+
+    Raises:
+        ValidationError: for no weights, a negative or float weight, weights that
+            add up to zero, or a total with digits below the minor unit.
+
+    >>> allocate(money("1.00", "EUR"), [1, 1, 1])
+    [Money('0.34', 'EUR'), Money('0.33', 'EUR'), Money('0.33', 'EUR')]
+    >>> allocate(money("-0.05", "EUR"), [1, 1, 1])
+    [Money('-0.02', 'EUR'), Money('-0.02', 'EUR'), Money('-0.01', 'EUR')]
+    """
+    whole = _as_money(total)
+    places = minor_units(whole.currency)
+    units = _minor_units_of(whole, places)
+    numbers = _weights(weights)
+    sign = -1 if units < 0 else 1
+    remaining = abs(units)
+    parts: list[int] = []
+    remainders: list[Decimal] = []
+    # Exact arithmetic: products and integer division never round here.
+    with decimal.localcontext(_EXACT):
+        weight_sum = sum(numbers, Decimal(0))
+        if weight_sum == 0:
+            msg = "the weights add up to zero, so there is no proportion to split by"
+            raise ValidationError(msg, field="weights")
+        for weight in numbers:
+            part, remainder = divmod(remaining * weight, weight_sum)
+            parts.append(int(part))
+            remainders.append(remainder)
+    missing = remaining - sum(parts)
+    # Largest remainder first; the sort is stable, so among equal remainders
+    # the earlier position comes first (reverse=True keeps stability).
+    order = sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)
+    for index in order[:missing]:
+        parts[index] += 1
+    currency = whole.currency
+    return [
+        Money._trusted(  # noqa: SLF001 - this module's own class
+            Decimal(sign * part).scaleb(-places, _EXACT), currency
+        )
+        for part in parts
+    ]
+
+
+def split_evenly(total: moneyed.Money, n: int) -> list[Money]:
+    """Split ``total`` into ``n`` shares as equal as the minor unit allows.
+
+    The first shares take the leftover minor units, so the shares add up to
+    ``total`` and differ by at most one minor unit.
+
+    Raises:
+        ValidationError: if ``n`` is not a positive int, or the total has digits
+            below the minor unit.
+
+    >>> split_evenly(money("10.00", "EUR"), 3)
+    [Money('3.34', 'EUR'), Money('3.33', 'EUR'), Money('3.33', 'EUR')]
+    """
+    count: object = n  # checked at run time too, for untyped callers
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        msg = f"the number of shares must be a positive int, not {n!r}"
+        raise ValidationError(msg, field="n")
+    return allocate(total, [1] * count)
+
+
+def format_money(
+    value: moneyed.Money, locale: str, rounding: Rounding = Rounding.HALF_UP
+) -> str:
+    r"""Format an amount for people, in a locale's way.
+
+    The amount is first rounded to the currency's ISO 4217 minor units with
+    commercekit's rounding (babel is only asked to format, never to round),
+    then laid out by babel with the locale's symbols and separators. Locales
+    such as ``de_DE`` put a no-break space (U+00A0) before the symbol.
+
+    Args:
+        value: The amount.
+        locale: A locale identifier such as ``"de_DE"`` or ``"en_US"``.
+        rounding: How to round amounts with more digits than the currency has.
+
+    Raises:
+        ValidationError: if the locale is unknown.
+
+    >>> format_money(money("1234.5", "EUR"), "en_US")
+    '€1,234.50'
+    >>> format_money(money("1234.5", "EUR"), "de_DE")
+    '1.234,50\xa0€'
+    """
+    rounded = quantize(value, rounding)
+    try:
+        parsed = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError) as exc:
+        msg = f"unknown locale {locale!r}: use an identifier such as 'de_DE'"
+        raise ValidationError(msg, field="locale") from exc
+    places = minor_units(rounded.currency)
+    # The locale's layout, with the ISO 4217 number of decimals instead of CLDR's.
+    pattern = copy.copy(parsed.currency_formats["standard"])
+    pattern.frac_prec = (places, places)
+    try:
+        return str(
+            pattern.apply(
+                rounded.amount,
+                parsed,
+                currency=rounded.currency.code,
+                currency_digits=False,
+            )
+        )
+    except NumberFormatError as exc:  # pragma: no cover - babel formats any Decimal
+        msg = f"cannot format {rounded!r} for {locale!r}"
+        raise ValidationError(msg) from exc

@@ -1,0 +1,133 @@
+"""One way to turn commercekit's types into JSON and back.
+
+Stores (the SQLite outbox and aggregates), exports (a GDPR access request) and
+anything else that writes commercekit's public types as JSON use the cattrs
+converter from :func:`make_converter`, so every place agrees on the format:
+
+========================  ==============================================
+type                      JSON
+========================  ==============================================
+``Decimal``               a string, every digit kept: ``"19.990"``
+``Money``                 ``{"amount": "19.99", "currency": "EUR"}``
+``datetime``              ISO 8601 text in UTC: ``"2026-01-01T09:00:00+00:00"``
+``date``                  ISO 8601 text: ``"2026-01-01"``
+enums                     their value
+attrs classes             an object of their fields
+========================  ==============================================
+
+There is no pickle anywhere: JSON cannot run code when it is read.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import cattrs
+import moneyed
+
+from commercekit.errors import ValidationError
+from commercekit.money import Money, to_decimal
+from commercekit.values import as_utc
+
+__all__ = ["dumps", "loads", "make_converter"]
+
+T = TypeVar("T")
+
+
+def _structure_money(value: Any, _: type) -> Money:
+    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
+        msg = f"money must be an object with amount and currency, not {value!r}"
+        raise ValidationError(msg, field="money")
+    return Money(value["amount"], value["currency"])
+
+
+def _structure_datetime(value: Any, _: type) -> datetime:
+    if not isinstance(value, str):
+        msg = f"an instant must be ISO 8601 text, not {value!r}"
+        raise ValidationError(msg, field="instant")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        msg = f"{value!r} is not an ISO 8601 instant"
+        raise ValidationError(msg, field="instant") from exc
+    return as_utc(parsed)
+
+
+def _structure_date(value: Any, _: type) -> date:
+    if not isinstance(value, str):
+        msg = f"a date must be ISO 8601 text, not {value!r}"
+        raise ValidationError(msg, field="date")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        msg = f"{value!r} is not an ISO 8601 date"
+        raise ValidationError(msg, field="date") from exc
+
+
+def make_converter() -> cattrs.Converter:
+    """Return a new converter with commercekit's hooks.
+
+    Each call builds a fresh converter, so a caller may add hooks for its own
+    types without touching anyone else's.
+
+    >>> from commercekit.money import money
+    >>> make_converter().unstructure(money("19.99", "EUR"))
+    {'amount': '19.99', 'currency': 'EUR'}
+    """
+    converter = cattrs.Converter()
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_structure_hook(
+        Decimal, lambda value, _: to_decimal(value, field="decimal")
+    )
+    converter.register_unstructure_hook(
+        moneyed.Money,
+        lambda value: {"amount": str(value.amount), "currency": value.currency.code},
+    )
+    converter.register_structure_hook(Money, _structure_money)
+    converter.register_structure_hook(moneyed.Money, _structure_money)
+    converter.register_unstructure_hook(
+        datetime, lambda value: as_utc(value).isoformat()
+    )
+    converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(date, date.isoformat)
+    converter.register_structure_hook(date, _structure_date)
+    return converter
+
+
+def dumps(value: object, converter: cattrs.Converter | None = None) -> str:
+    """Write ``value`` as compact JSON text with sorted keys.
+
+    >>> from commercekit.money import money
+    >>> dumps(money("19.99", "EUR"))
+    '{"amount":"19.99","currency":"EUR"}'
+    """
+    conv = converter if converter is not None else make_converter()
+    return json.dumps(conv.unstructure(value), sort_keys=True, separators=(",", ":"))
+
+
+def loads(text: str, cls: type[T], converter: cattrs.Converter | None = None) -> T:
+    """Read ``text`` written by :func:`dumps` back into a ``cls``.
+
+    Raises:
+        ValidationError: if the text is not JSON or does not fit ``cls``.
+
+    >>> from commercekit.money import Money
+    >>> loads('{"amount":"19.99","currency":"EUR"}', Money)
+    Money('19.99', 'EUR')
+    """
+    conv = converter if converter is not None else make_converter()
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        msg = f"not JSON: {exc.msg} at position {exc.pos}"
+        raise ValidationError(msg) from exc
+    try:
+        return conv.structure(data, cls)
+    except ValidationError:
+        raise
+    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+        msg = f"the JSON does not describe a {cls.__name__}: {exc}"
+        raise ValidationError(msg) from exc

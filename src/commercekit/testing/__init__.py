@@ -1,0 +1,13 @@
+"""Tools for testing code that uses commercekit, and commercekit's adapters.
+
+The names here import without Hypothesis or pytest. Two submodules need them:
+
+* :mod:`commercekit.testing.strategies`: Hypothesis strategies for the public
+  types, also registered for ``st.from_type`` (needs ``commercekit[testing]``);
+* :mod:`commercekit.testing.contracts`: contract suites that every adapter of a
+  port must pass, to subclass in your own tests (needs pytest).
+"""
+
+from commercekit.testing._helpers import FixedClock, RecordingPublisher, SequentialIds
+
+__all__ = ["FixedClock", "RecordingPublisher", "SequentialIds"]

@@ -1,0 +1,77 @@
+"""What the in-memory adapter family promises beyond the unit-of-work contract."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from commercekit.errors import StorageError
+
+
+def test_writes_reach_the_store_only_at_commit() -> None:
+    store = InMemoryStore()
+    with InMemoryUnitOfWork(store) as uow:
+        uow.write("notes", "b", {"text": "bee"})
+        uow.write("notes", "a", {"text": "ay"})
+        assert uow.read("notes", "a") == {"text": "ay"}  # the block sees its writes
+        assert store.tables == {}
+        uow.commit()
+    assert store.tables == {"notes": {"a": {"text": "ay"}, "b": {"text": "bee"}}}
+    with InMemoryUnitOfWork(store) as uow:
+        uow.remove("notes", "a")
+        uow.write("notes", "c", {"text": "sea"})
+        assert list(uow.rows("notes")) == [
+            ("b", {"text": "bee"}),
+            ("c", {"text": "sea"}),
+        ]
+        assert uow.read("notes", "a") is None
+    assert set(store.tables["notes"]) == {"a", "b"}  # rolled back
+
+
+def test_values_are_copied_in_and_out() -> None:
+    store = InMemoryStore()
+    original = {"lines": [1, 2]}
+    with InMemoryUnitOfWork(store) as uow:
+        uow.write("carts", "c-1", original)
+        original["lines"].append(3)
+        loaded = uow.read("carts", "c-1")
+        assert loaded == {"lines": [1, 2]}
+        loaded["lines"].append(4)
+        assert uow.read("carts", "c-1") == {"lines": [1, 2]}
+        uow.commit()
+    assert store.tables["carts"]["c-1"] == {"lines": [1, 2]}
+
+
+def test_rows_are_read_inside_a_block_only() -> None:
+    uow = InMemoryUnitOfWork()
+    with pytest.raises(StorageError, match="inside `with uow:` only"):
+        uow.read("notes", "a")
+    with pytest.raises(StorageError, match="inside `with uow:` only"):
+        uow.write("notes", "a", 1)
+
+
+def test_transactions_run_one_after_the_other() -> None:
+    """Real racers: four threads, each with its own unit of work, one store."""
+    store = InMemoryStore()
+    with InMemoryUnitOfWork(store) as uow:
+        uow.write("counter", "hits", 0)
+        uow.commit()
+    barrier = threading.Barrier(4)
+
+    def work() -> None:
+        barrier.wait()
+        for _ in range(200):
+            with InMemoryUnitOfWork(store) as uow:
+                value = uow.read("counter", "hits")
+                assert isinstance(value, int)
+                uow.write("counter", "hits", value + 1)
+                uow.commit()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.tables["counter"]["hits"] == 800
