@@ -18,6 +18,7 @@ from commercekit.errors import (
     NotFoundError,
     SchemaVersionError,
     StorageError,
+    UsageError,
     ValidationError,
     VersionConflictError,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "Rounding",
     "SchemaVersionError",
     "StorageError",
+    "UsageError",
     "ValidationError",
     "VersionConflictError",
     "__version__",

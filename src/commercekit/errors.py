@@ -17,8 +17,9 @@ Every error carries a stable, machine-readable :attr:`~CommerceError.code`
     ├── InvalidTransitionError         invalid_transition
     ├── BusinessRuleError              business_rule
     ├── ExternalServiceError           external_service
-    └── StorageError                   storage_error
-        └── SchemaVersionError         schema_version
+    ├── StorageError                   storage_error
+    │   └── SchemaVersionError         schema_version
+    └── UsageError(RuntimeError)       usage_error
 
 Contexts subclass these; a context's errors live in its own ``_errors`` module
 and are exported from its package. Errors are attrs classes with typed fields:
@@ -43,6 +44,7 @@ __all__ = [
     "NotFoundError",
     "SchemaVersionError",
     "StorageError",
+    "UsageError",
     "ValidationError",
     "VersionConflictError",
 ]
@@ -287,3 +289,18 @@ class SchemaVersionError(StorageError):
             f"knows versions up to {self.supported}: upgrade commercekit "
             "before opening it"
         )
+
+
+@attrs.define(slots=False)
+class UsageError(CommerceError, RuntimeError):
+    """commercekit was called in an order its API does not allow.
+
+    A bug in the calling code rather than bad data: committing a unit of work
+    twice, reading a repository outside ``with uow:``, using a closed database.
+    Fix the call; retrying the same call cannot help.
+    """
+
+    code: ClassVar[str] = "usage_error"
+
+    def _default_message(self) -> str:
+        return "commercekit was used in a way its API does not allow"

@@ -50,8 +50,8 @@ __all__ = [
 ]
 
 Amount = Decimal | int | str
-"""What the library accepts as an amount: a ``Decimal``, an ``int`` or a decimal
-string such as ``"19.99"``. Never a ``float``."""
+"""The types the library accepts as an amount (a ``Decimal``, an ``int`` or a
+decimal string such as ``"19.99"``), never a ``float``."""
 
 _EXACT: Final = decimal.Context(
     prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
@@ -344,9 +344,9 @@ class Rounding(enum.StrEnum):
     """How :func:`quantize` rounds; the values are :mod:`decimal`'s constants."""
 
     HALF_UP = decimal.ROUND_HALF_UP
-    """Commercial rounding: halves go away from zero (2.345 → 2.35). The default."""
+    """Commercial rounding, the default; halves go away from zero (2.345 → 2.35)."""
     HALF_EVEN = decimal.ROUND_HALF_EVEN
-    """Banker's rounding: halves go to the even digit (2.345 → 2.34, 2.355 → 2.36)."""
+    """Banker's rounding; halves go to the even digit (2.345 → 2.34, 2.355 → 2.36)."""
     HALF_DOWN = decimal.ROUND_HALF_DOWN
     """Halves go toward zero (2.345 → 2.34)."""
     UP = decimal.ROUND_UP

@@ -19,7 +19,9 @@ commit, each at least once under a stable event id.
 
 from __future__ import annotations
 
+import copy
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -160,8 +162,10 @@ class EventRecorder(EventSource):
     """Mixin for aggregates: collects events until the unit of work takes them.
 
     An aggregate class inherits from it and calls :meth:`record` in its methods;
-    the event list is private, excluded from ``repr`` and equality, and never
-    stored.
+    the event list is private, excluded from ``repr``, equality and
+    serialization, and left behind by :func:`copy.copy` and
+    :func:`copy.deepcopy`: a stored copy of an aggregate never carries events
+    that would be published a second time when it is loaded.
 
     >>> @attrs.frozen
     ... class Noted(DomainEvent):
@@ -181,6 +185,18 @@ class EventRecorder(EventSource):
     _pending_events: list[DomainEvent] = attrs.field(
         factory=list, init=False, repr=False, eq=False
     )
+
+    def _clone(self, copy_value: Callable[[object], object]) -> Self:
+        fields = attrs.fields(type(self))
+        return type(self)(
+            **{f.alias: copy_value(getattr(self, f.name)) for f in fields if f.init}
+        )
+
+    def __copy__(self) -> Self:
+        return self._clone(lambda value: value)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        return self._clone(lambda value: copy.deepcopy(value, memo))
 
     def record(self, event: DomainEvent) -> None:
         """Collect ``event`` for the unit of work to publish after commit."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
-from commercekit.errors import StorageError, ValidationError
+from commercekit.errors import UsageError, ValidationError
 from commercekit.ports import (
     Clock,
     EventEnvelope,
@@ -101,7 +101,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
                 "this unit of work is already in a transaction: finish the "
                 "current `with` block, or use another unit of work"
             )
-            raise StorageError(msg)
+            raise UsageError(msg)
         self._begin()
         self._active = True
         self._finished = False
@@ -126,13 +126,13 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
     def _require_open(self, action: str) -> None:
         if not self._active:
             msg = f"cannot {action} outside a `with uow:` block"
-            raise StorageError(msg)
+            raise UsageError(msg)
         if self._finished:
             msg = (
                 f"cannot {action}: this block's transaction has ended; "
                 "open a new `with uow:` block"
             )
-            raise StorageError(msg)
+            raise UsageError(msg)
 
     def track(self, source: EventSource) -> None:
         """Collect ``source``'s events at commit; repositories call this."""
@@ -174,15 +174,15 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
             How many events were published.
 
         Raises:
-            StorageError: inside a ``with`` block, or without a publisher.
+            UsageError: inside a ``with`` block, or without a publisher.
             ValidationError: for a limit below one.
         """
         if self._active:
             msg = "dispatch_pending runs outside a `with uow:` block"
-            raise StorageError(msg)
+            raise UsageError(msg)
         if self.publisher is None:
             msg = "this unit of work has no publisher to dispatch events to"
-            raise StorageError(msg)
+            raise UsageError(msg)
         if limit is not None and (isinstance(limit, bool) or limit < 1):
             msg = f"limit must be a positive int or None, not {limit!r}"
             raise ValidationError(msg, field="limit")

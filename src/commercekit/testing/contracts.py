@@ -26,7 +26,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from commercekit.errors import StorageError
+from commercekit.errors import UsageError
 from commercekit.money import Money, money
 from commercekit.ports import (
     DomainEvent,
@@ -272,32 +272,32 @@ class UnitOfWorkContract(abc.ABC):
     ) -> None:
         with new_uow(None) as uow:
             uow.commit()
-            with pytest.raises(StorageError, match="new `with uow:` block"):
+            with pytest.raises(UsageError, match="new `with uow:` block"):
                 uow.track(SampleAggregate("late"))
-            with pytest.raises(StorageError, match="new `with uow:` block"):
+            with pytest.raises(UsageError, match="new `with uow:` block"):
                 uow.commit()
 
     def test_a_block_cannot_be_nested_in_itself(
         self, new_uow: UnitOfWorkFactory
     ) -> None:
         uow = new_uow(None)
-        with uow, pytest.raises(StorageError, match="already in a transaction"):
+        with uow, pytest.raises(UsageError, match="already in a transaction"):
             uow.__enter__()
 
     def test_tracking_and_committing_need_a_block(
         self, new_uow: UnitOfWorkFactory
     ) -> None:
         uow = new_uow(None)
-        with pytest.raises(StorageError, match="outside a `with uow:` block"):
+        with pytest.raises(UsageError, match="outside a `with uow:` block"):
             uow.track(SampleAggregate("stray"))
-        with pytest.raises(StorageError, match="outside a `with uow:` block"):
+        with pytest.raises(UsageError, match="outside a `with uow:` block"):
             uow.commit()
 
     def test_dispatch_pending_runs_outside_a_block_and_needs_a_publisher(
         self, new_uow: UnitOfWorkFactory
     ) -> None:
         uow = new_uow(RecordingPublisher())
-        with uow, pytest.raises(StorageError, match="outside a `with uow:` block"):
+        with uow, pytest.raises(UsageError, match="outside a `with uow:` block"):
             uow.dispatch_pending()
-        with pytest.raises(StorageError, match="no publisher"):
+        with pytest.raises(UsageError, match="no publisher"):
             new_uow(None).dispatch_pending()

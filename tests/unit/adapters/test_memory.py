@@ -7,7 +7,9 @@ import threading
 import pytest
 
 from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from commercekit.errors import StorageError
+from commercekit.errors import UsageError
+from commercekit.testing import RecordingPublisher
+from commercekit.testing.contracts import SampleAggregate, SampleEvent
 
 
 def test_writes_reach_the_store_only_at_commit() -> None:
@@ -46,9 +48,9 @@ def test_values_are_copied_in_and_out() -> None:
 
 def test_rows_are_read_inside_a_block_only() -> None:
     uow = InMemoryUnitOfWork()
-    with pytest.raises(StorageError, match="inside `with uow:` only"):
+    with pytest.raises(UsageError, match="inside `with uow:` only"):
         uow.read("notes", "a")
-    with pytest.raises(StorageError, match="inside `with uow:` only"):
+    with pytest.raises(UsageError, match="inside `with uow:` only"):
         uow.write("notes", "a", 1)
 
 
@@ -75,3 +77,23 @@ def test_transactions_run_one_after_the_other() -> None:
     for thread in threads:
         thread.join()
     assert store.tables["counter"]["hits"] == 800
+
+
+def test_a_stored_aggregate_does_not_carry_its_pending_events() -> None:
+    """A repository writes before commit drains the events; the copy has none."""
+    store = InMemoryStore()
+    publisher = RecordingPublisher()
+    with InMemoryUnitOfWork(store, publisher=publisher) as uow:
+        aggregate = SampleAggregate("order")
+        uow.track(aggregate)
+        aggregate.happen("placed")
+        uow.write("aggregates", "order", aggregate)
+        uow.commit()
+    with InMemoryUnitOfWork(store, publisher=publisher) as uow:
+        loaded = uow.read("aggregates", "order")
+        assert isinstance(loaded, SampleAggregate)
+        uow.track(loaded)
+        loaded.happen("paid")
+        uow.commit()
+    notes = [e.note for e in publisher.events if isinstance(e, SampleEvent)]
+    assert notes == ["order: placed", "order: paid"]

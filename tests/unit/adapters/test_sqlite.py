@@ -16,7 +16,12 @@ from commercekit.adapters.sqlite import (
     event_type_name,
     resolve_event_type,
 )
-from commercekit.errors import SchemaVersionError, StorageError, ValidationError
+from commercekit.errors import (
+    SchemaVersionError,
+    StorageError,
+    UsageError,
+    ValidationError,
+)
 from commercekit.testing import RecordingPublisher
 from commercekit.testing.contracts import SampleAggregate, SampleEvent
 
@@ -114,11 +119,11 @@ def test_commit_keeps_and_rollback_discards_writes(tmp_path: Path) -> None:
 
 def test_the_connection_exists_only_inside_the_block() -> None:
     uow = SQLiteUnitOfWork()
-    with pytest.raises(StorageError, match="inside `with uow:` only"):
+    with pytest.raises(UsageError, match="inside `with uow:` only"):
         _ = uow.connection
     with uow:
         uow.commit()
-        with pytest.raises(StorageError, match="inside `with uow:` only"):
+        with pytest.raises(UsageError, match="inside `with uow:` only"):
             _ = uow.connection
 
 
@@ -255,5 +260,5 @@ def test_a_stored_event_with_a_bad_payload_is_a_storage_error(tmp_path: Path) ->
 def test_a_closed_database_lends_no_connection() -> None:
     database = SQLiteDatabase()
     database.close()
-    with pytest.raises(StorageError, match="is closed"), SQLiteUnitOfWork(database):
+    with pytest.raises(UsageError, match="is closed"), SQLiteUnitOfWork(database):
         pass

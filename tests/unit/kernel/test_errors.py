@@ -19,6 +19,7 @@ from commercekit.errors import (
     NotFoundError,
     SchemaVersionError,
     StorageError,
+    UsageError,
     ValidationError,
     VersionConflictError,
 )
@@ -38,6 +39,7 @@ SAMPLES: list[CommerceError] = [
     ExternalServiceError(service="payment gateway", retryable=True),
     StorageError(),
     SchemaVersionError(found=7, supported=5),
+    UsageError("cannot commit outside a `with uow:` block"),
 ]
 
 
@@ -84,6 +86,8 @@ def test_errors_are_the_builtins_a_user_would_catch() -> None:
         raise VersionConflictError(kind="order", key="o-1", expected_version=1)
     with pytest.raises(StorageError):
         raise SchemaVersionError(found=2, supported=1)
+    with pytest.raises(RuntimeError):
+        raise UsageError("committed twice")
 
 
 def test_structured_errors_build_readable_messages() -> None:

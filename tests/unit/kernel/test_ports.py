@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -119,6 +120,16 @@ def test_an_event_recorder_hands_out_its_events_once_and_hides_them() -> None:
     assert book.pull_events() == [Noted("one"), Noted("two")]
     assert book.pull_events() == []
     assert isinstance(book, EventSource)
+
+
+def test_copies_of_an_aggregate_leave_the_pending_events_behind() -> None:
+    book = Notebook("ada")
+    book.note("one")
+    for clone in (copy.copy(book), copy.deepcopy(book)):
+        assert clone == book
+        assert clone is not book
+        assert clone.pull_events() == []
+    assert book.pull_events() == [Noted("one")]
 
 
 def test_an_envelope_names_its_event_and_keeps_utc() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
-from commercekit.errors import StorageError
+from commercekit.errors import UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -118,7 +118,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
     def _require_transaction(self) -> None:
         if not self._holding:
             msg = "the in-memory store is read and written inside `with uow:` only"
-            raise StorageError(msg)
+            raise UsageError(msg)
 
     def read(self, table: str, key: str) -> Any | None:
         """Return a copy of the row ``key`` of ``table``, or ``None``."""

@@ -10,7 +10,12 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
-from commercekit.errors import SchemaVersionError, StorageError, ValidationError
+from commercekit.errors import (
+    SchemaVersionError,
+    StorageError,
+    UsageError,
+    ValidationError,
+)
 
 __all__ = ["MIGRATIONS", "Migration", "SQLiteDatabase"]
 
@@ -158,7 +163,7 @@ class SQLiteDatabase:
         """
         if self._closed:
             msg = f"the SQLite database {self.path!r} is closed"
-            raise StorageError(msg)
+            raise UsageError(msg)
         if self._shared is not None:
             with self._lock:
                 yield self._shared

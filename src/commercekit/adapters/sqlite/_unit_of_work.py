@@ -13,7 +13,7 @@ import cattrs
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.sqlite._database import SQLiteDatabase
-from commercekit.errors import StorageError
+from commercekit.errors import StorageError, UsageError
 from commercekit.ports import (
     Clock,
     DomainEvent,
@@ -39,7 +39,8 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
     """Find the event class that :func:`event_type_name` named.
 
     Raises:
-        StorageError: if the name does not lead to a :class:`DomainEvent` class.
+        StorageError: if the name does not lead to a
+            :class:`~commercekit.ports.DomainEvent` class.
     """
     module_name, _, qualname = name.partition(":")
     try:
@@ -95,11 +96,11 @@ class SQLiteUnitOfWork(BaseUnitOfWork):
         """The connection of the open transaction, for repositories.
 
         Raises:
-            StorageError: outside a ``with`` block or after its commit.
+            UsageError: outside a ``with`` block or after its commit.
         """
         if self._connection is None:
             msg = "the SQLite connection is available inside `with uow:` only"
-            raise StorageError(msg)
+            raise UsageError(msg)
         return self._connection
 
     @contextlib.contextmanager
