@@ -56,12 +56,25 @@ decimal string such as ``"19.99"``), never a ``float``."""
 _EXACT: Final = decimal.Context(
     prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
 )
-"""A context in which the few operations that need it never round."""
+"""The context of addition, subtraction and multiplication: they never round.
+
+Money arithmetic names its contexts instead of using the thread's current one,
+so no ``decimal.getcontext()`` setting elsewhere can change an amount."""
+
+_DIVISION: Final = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
+"""Division rarely ends: it keeps 28 significant digits, then a rule rounds."""
 
 _FLOAT_HINT: Final = (
     "pass a Decimal or a string such as '19.99' instead: floats cannot hold "
     "most decimal amounts exactly"
 )
+
+
+def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
+    if not divisor:
+        msg = f"cannot divide {dividend} by zero"
+        raise ValidationError(msg, field="divisor")
+    return _DIVISION.divide(dividend, divisor)
 
 
 def to_decimal(value: object, *, field: str = "amount") -> Decimal:
@@ -171,7 +184,7 @@ class Money(moneyed.Money):
             comparisons meet two currencies.
     """
 
-    def __init__(self, amount: object, currency: str | moneyed.Currency) -> None:
+    def __init__(self, amount: Amount, currency: str | moneyed.Currency) -> None:
         super().__init__(to_decimal(amount), get_currency(currency))
 
     @classmethod
@@ -195,7 +208,7 @@ class Money(moneyed.Money):
             if other.currency is not currency:
                 self._same_currency(other)
             made = Money.__new__(Money)
-            made.amount = self.amount + other.amount  # type: ignore[misc]
+            made.amount = _EXACT.add(self.amount, other.amount)  # type: ignore[misc]
             made.currency = currency  # type: ignore[misc]
             return made
         if type(other) is int and other == 0:
@@ -208,13 +221,17 @@ class Money(moneyed.Money):
     def __sub__(self, other: object) -> Money:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
-            return self._trusted(self.amount - other.amount, self.currency)
+            return self._trusted(
+                _EXACT.subtract(self.amount, other.amount), self.currency
+            )
         return NotImplemented
 
     def __rsub__(self, other: object) -> Money:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
-            return self._trusted(other.amount - self.amount, self.currency)
+            return self._trusted(
+                _EXACT.subtract(other.amount, self.amount), self.currency
+            )
         return NotImplemented
 
     def __mul__(self, other: object) -> Money:
@@ -222,20 +239,22 @@ class Money(moneyed.Money):
             msg = "cannot multiply two amounts of money"
             raise TypeError(msg)
         factor = to_decimal(other, field="factor")
-        return self._trusted(self.amount * factor, self.currency)
+        return self._trusted(_EXACT.multiply(self.amount, factor), self.currency)
 
     __rmul__ = __mul__
 
     def __truediv__(self, other: object) -> Money | Decimal:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
-            return self.amount / other.amount
+            return _divide(self.amount, other.amount)
         divisor = to_decimal(other, field="divisor")
-        return self.__class__(self.amount / divisor, self.currency)
+        return self._trusted(_divide(self.amount, divisor), self.currency)
 
     def __rmod__(self, other: object) -> Money:
         percent = to_decimal(other, field="percentage")
-        return self.__class__(percent * self.amount / 100, self.currency)
+        return self._trusted(
+            _EXACT.divide(_EXACT.multiply(percent, self.amount), 100), self.currency
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, moneyed.Money):
@@ -266,6 +285,18 @@ class Money(moneyed.Money):
 
     def __ge__(self, other: object) -> bool:
         return self.amount >= self._compare_amount(other)
+
+    def round(self, ndigits: int | None = 0) -> Money:
+        """Round to ``ndigits`` decimal places, half up (commercial rounding).
+
+        py-moneyed's own ``round`` follows the ambient :mod:`decimal` context,
+        which rounds half to even by default; commercekit never lets a global
+        setting pick the rounding. Prefer :func:`quantize`, which rounds to the
+        currency's minor units and names the mode.
+        """
+        places = 0 if ndigits is None else ndigits
+        rounded = _round_amount(self.amount, places, Rounding.HALF_UP)
+        return Money._trusted(rounded, self.currency)
 
     def __repr__(self) -> str:
         return f"Money('{self.amount}', '{self.currency.code}')"
@@ -336,7 +367,7 @@ def sum_money(amounts: Iterable[moneyed.Money], currency: str) -> Money:
             raise ValidationError(msg)
         if item.currency is not code and item.currency != code:
             raise CurrencyMismatchError(expected=code.code, got=item.currency.code)
-        total += item.amount
+        total = _EXACT.add(total, item.amount)
     return Money._trusted(total, code)  # noqa: SLF001 - this module's own class
 
 
@@ -359,6 +390,15 @@ class Rounding(enum.StrEnum):
     """Toward negative infinity."""
 
 
+def _round_amount(amount: Decimal, places: int, rounding: Rounding) -> Decimal:
+    """Round ``amount`` to ``places`` decimals: the one rounding of the module.
+
+    It runs in an unlimited context, so neither a long amount nor the caller's
+    :mod:`decimal` settings can change or refuse the result.
+    """
+    return amount.quantize(Decimal(1).scaleb(-places), rounding.value, _EXACT)
+
+
 def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Money:
     """Round an amount to its currency's minor units.
 
@@ -369,9 +409,6 @@ def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Mon
         value: The amount to round.
         rounding: The rounding mode; commercial rounding (half up) by default.
 
-    Raises:
-        ValidationError: if the amount has more digits than a Decimal can hold.
-
     >>> quantize(money("2.345", "EUR"))
     Money('2.35', 'EUR')
     >>> quantize(money("2.345", "EUR"), Rounding.HALF_EVEN)
@@ -381,14 +418,8 @@ def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Mon
     """
     amount = _as_money(value)
     places = minor_units(amount.currency)
-    try:
-        rounded = amount.amount.quantize(
-            Decimal(1).scaleb(-places), rounding=Rounding(rounding).value
-        )
-    except decimal.InvalidOperation as exc:
-        msg = f"{amount.amount} has too many digits to round to {places} places"
-        raise ValidationError(msg, field="amount") from exc
-    return Money(rounded, amount.currency)
+    rounded = _round_amount(amount.amount, places, Rounding(rounding))
+    return Money._trusted(rounded, amount.currency)  # noqa: SLF001 - own class
 
 
 def _minor_units_of(value: Money, places: int) -> int:

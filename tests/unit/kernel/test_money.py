@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import pickle
 from decimal import Decimal
 
@@ -62,7 +63,7 @@ def test_a_float_amount_is_refused_with_a_hint() -> None:
 @pytest.mark.parametrize("bad", ["NaN", "Infinity", "-inf", "abc", "", True, None, [1]])
 def test_non_numbers_and_non_finite_amounts_are_refused(bad: object) -> None:
     with pytest.raises(ValidationError):
-        Money(bad, "EUR")
+        Money(bad, "EUR")  # type: ignore[arg-type]
 
 
 def test_an_unknown_currency_is_refused() -> None:
@@ -98,6 +99,24 @@ def test_arithmetic_keeps_every_digit_and_the_type() -> None:
     assert sum([eur("1.10"), eur("2.20")]) == eur("3.30")
 
 
+def test_arithmetic_ignores_the_thread_decimal_context() -> None:
+    with decimal.localcontext(prec=3, rounding=decimal.ROUND_DOWN):
+        assert (eur("1234.56") + eur("0.01")).amount == Decimal("1234.57")
+        assert (eur("1234.56") - eur("0.01")).amount == Decimal("1234.55")
+        assert (eur("1234.56") * Decimal("1.19")).amount == Decimal("1469.1264")
+        # Division keeps 28 significant digits, rounded half even.
+        assert eur("10.00") / 3 == eur("3.333333333333333333333333333")
+        assert eur("2") / 3 == eur("0.6666666666666666666666666667")
+        assert sum_money([eur("1234.56"), eur("0.01")], "EUR") == eur("1234.57")
+
+
+def test_division_by_zero_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="by zero"):
+        eur("1.00") / 0
+    with pytest.raises(ValidationError, match="by zero"):
+        eur("1.00") / eur("0.00")
+
+
 def test_mixing_currencies_raises_instead_of_answering_false() -> None:
     for operation in (
         lambda: eur("1") == money("1", "USD"),
@@ -124,6 +143,14 @@ def test_comparisons_within_one_currency() -> None:
     assert hash(eur("1.0")) == hash(eur("1.00"))
     with pytest.raises(TypeError, match="cannot compare Money with int"):
         _ = eur("1") < 2
+
+
+def test_round_is_commercial_whatever_the_decimal_context() -> None:
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_EVEN):
+        assert eur("2.345").round(2) == eur("2.35")
+        assert eur("2.5").round() == eur("3")
+        assert eur("-2.345").round(2) == eur("-2.35")
+    assert type(eur("2.345").round(2)) is Money
 
 
 def test_str_and_repr_show_every_digit_without_the_locale() -> None:
@@ -184,9 +211,11 @@ def test_quantize_rounds_half_up_by_default() -> None:
     assert quantize(eur("0.125")) == eur("0.13")
 
 
-def test_quantize_refuses_amounts_too_long_to_round() -> None:
-    with pytest.raises(ValidationError, match="too many digits"):
-        quantize(eur("1" * 27 + ".5"))
+def test_quantize_rounds_long_amounts_exactly_whatever_the_context() -> None:
+    # 28 digits before the point: beyond the default context's precision.
+    with decimal.localcontext(prec=5, rounding=decimal.ROUND_DOWN):
+        assert str(quantize(eur("1" * 28 + ".505")).amount) == "1" * 28 + ".51"
+        assert str(quantize(money("2.5", "JPY")).amount) == "3"
 
 
 @given(cks.money(), st.sampled_from(list(Rounding)))

@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -119,9 +120,26 @@ class SQLiteDatabase:
         if self.in_memory:
             self._shared = self._open(check_same_thread=False)
         else:
-            with self._wrap_errors("open"), contextlib.closing(self._open()) as conn:
-                conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
         self._migrate()
+
+    def _use_wal(self) -> None:
+        # Switching a new file to WAL needs an exclusive lock, and SQLite does
+        # not wait for it with the busy handler: several processes opening one
+        # new file at once get "database is locked" at once. Retry until the
+        # busy timeout has passed.
+        deadline = time.monotonic() + self.busy_timeout
+        with self._wrap_errors("open"), contextlib.closing(self._open()) as conn:
+            while True:
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as exc:
+                    locked = "locked" in str(exc) or "busy" in str(exc)
+                    if not locked or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.01)
+                else:
+                    return
 
     @property
     def in_memory(self) -> bool:
