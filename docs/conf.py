@@ -80,8 +80,8 @@ _IMPORTED_NAMES = (
 nitpick_ignore_regex = [
     (r"py:.*", rf"(?:{_EXTERNAL_MODULES})(?:\..+)?"),
     (r"py:.*", rf"(?:{_BUILTIN_NAMES}|{_IMPORTED_NAMES})"),
-    # The type variable of ``serialization.loads(text, cls) -> T``.
-    (r"py:.*", r"commercekit\.serialization\.T"),
+    # The type variable of ``serialization.loads(text, cls) -> _T``.
+    (r"py:.*", r"commercekit\.serialization\._T"),
 ]
 
 # -- HTML ---------------------------------------------------------------------------

@@ -58,12 +58,12 @@ def run_demo(out: TextIO) -> None:
     tax = quantize(money("2.35", "EUR") * Decimal("0.19"))
     say(f"  2.35 x 0.19 = 0.4465 -> {format_money(tax, 'de_DE')}")
     say()
-    database = SQLiteDatabase()
+    with SQLiteDatabase() as database:
+        version = database.schema_version
     say(
-        f"The embedded SQLite store opens with schema version {database.schema_version}"
+        f"The embedded SQLite store opens with schema version {version}"
         f" of {len(MIGRATIONS)}, no setup needed."
     )
-    database.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,8 +9,9 @@ commercekit counts money with :class:`decimal.Decimal` inside
 * adding, comparing or testing for equality two amounts in different
   currencies raises :class:`~commercekit.errors.CurrencyMismatchError` instead of
   quietly answering ``False``;
-* an unknown currency code, a NaN or an infinite amount raises
-  :class:`~commercekit.errors.ValidationError`.
+* an unknown currency code, a NaN or an infinite amount, or an amount beyond
+  the range a shop needs raises :class:`~commercekit.errors.ValidationError`;
+* amounts are immutable, and never negative zero.
 
 Arithmetic keeps every digit. Rounding happens only where a rule says so, with
 :func:`quantize`, to the currency's ISO 4217 minor units (:func:`minor_units`).
@@ -23,13 +24,12 @@ from __future__ import annotations
 import copy
 import decimal
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Final
+from typing import Final, Self, overload
 
 import moneyed
 from babel import Locale, UnknownLocaleError
-from babel.numbers import NumberFormatError
 
 from commercekit.errors import CurrencyMismatchError, ValidationError
 
@@ -64,10 +64,47 @@ so no ``decimal.getcontext()`` setting elsewhere can change an amount."""
 _DIVISION: Final = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
 """Division rarely ends: it keeps 28 significant digits, then a rule rounds."""
 
+MAX_DIGITS_BEFORE_POINT: Final = 30
+"""Amounts, rates and weights stay below ``10**30`` in size ..."""
+
+MAX_DECIMAL_PLACES: Final = 40
+"""... and have at most 40 decimal places.
+
+Far beyond any price, these bounds keep a hostile input such as ``"1e999999999"``
+from making an innocent-looking rounding or split run for minutes."""
+
+_NOT_MONEY: Final = frozenset(
+    # ISO 4217 lists no minor unit for these: metals, units of account, tests.
+    [
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XDR",
+        "XPD",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+    ]
+)
+
+_FORMATTING: Final = decimal.Context(
+    prec=MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 10
+)
+
 _FLOAT_HINT: Final = (
     "pass a Decimal or a string such as '19.99' instead: floats cannot hold "
     "most decimal amounts exactly"
 )
+
+
+def _unsigned_zero(amount: Decimal) -> Decimal:
+    """Turn ``-0.00`` into ``0.00``: a shop never shows or stores negative zero."""
+    return amount.copy_abs() if not amount and amount.is_signed() else amount
 
 
 def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
@@ -126,7 +163,19 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     if not result.is_finite():
         msg = f"{field} must be a finite number, not {result}"
         raise ValidationError(msg, field=field)
-    return result
+    if result:
+        exponent = result.as_tuple().exponent
+        if result.adjusted() >= MAX_DIGITS_BEFORE_POINT or (
+            isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES
+        ):
+            msg = (
+                f"{field} {value!r} is out of range: commercekit takes numbers below "
+                f"10**{MAX_DIGITS_BEFORE_POINT} with at most {MAX_DECIMAL_PLACES} "
+                "decimal places"
+            )
+            raise ValidationError(msg, field=field)
+        return result
+    return _unsigned_zero(result)
 
 
 def get_currency(code: str | moneyed.Currency) -> moneyed.Currency:
@@ -135,20 +184,31 @@ def get_currency(code: str | moneyed.Currency) -> moneyed.Currency:
     Args:
         code: A three-letter code such as ``"EUR"`` (any case), or a currency.
 
+    Returns:
+        The currency of py-moneyed's ISO 4217 table.
+
     Raises:
-        ValidationError: if the code is not a known currency.
+        ValidationError: if the code is not in the table, or names something
+            that has no minor unit (gold, special drawing rights, test codes).
     """
     value: object = code  # checked at run time too, for untyped callers
     if isinstance(value, moneyed.Currency):
-        return value
+        value = value.code
     if not isinstance(value, str):
         msg = f"currency must be a code such as 'EUR', not {type(value).__name__}"
         raise ValidationError(msg, field="currency")
-    try:
-        return moneyed.get_currency(value.strip().upper())
-    except moneyed.CurrencyDoesNotExist as exc:
-        msg = f"unknown currency code {code!r}: use an ISO 4217 code such as 'EUR'"
-        raise ValidationError(msg, field="currency") from exc
+    normalized = value.strip().upper()
+    if normalized in _NOT_MONEY:
+        msg = (
+            f"{normalized} has no minor unit in ISO 4217 (a metal, a unit of "
+            "account or a test code), so it cannot be an amount to pay"
+        )
+        raise ValidationError(msg, field="currency")
+    found = moneyed.CURRENCIES.get(normalized)
+    if found is None:
+        msg = f"unknown currency code {value!r}: use an ISO 4217 code such as 'EUR'"
+        raise ValidationError(msg, field="currency")
+    return found
 
 
 def minor_units(currency: str | moneyed.Currency) -> int:
@@ -178,23 +238,37 @@ class Money(moneyed.Money):
     Build one with :func:`money` or directly: ``Money("19.99", "EUR")``.
     Arithmetic keeps every digit; call :func:`quantize` where a rule rounds.
 
+    Amounts are immutable: assigning to ``amount`` or ``currency`` raises.
+
     Raises:
-        ValidationError: for a float or non-finite amount, or an unknown currency.
-        CurrencyMismatchError: when ``+``, ``-``, ``==``, ``<`` and the other
-            comparisons meet two currencies.
+        ValidationError: for a float, non-finite or out-of-range amount, or an
+            unknown currency.
+        CurrencyMismatchError: when ``+``, ``-``, ``/``, ``==``, ``<`` and the
+            other comparisons meet two currencies.
     """
 
     def __init__(self, amount: Amount, currency: str | moneyed.Currency) -> None:
-        super().__init__(to_decimal(amount), get_currency(currency))
+        fields = self.__dict__
+        fields["amount"] = to_decimal(amount)
+        fields["currency"] = get_currency(currency)
 
     @classmethod
-    def _trusted(cls, amount: Decimal, currency: moneyed.Currency) -> Money:
+    def _trusted(cls, amount: Decimal, currency: moneyed.Currency) -> Self:
         # For results of the library's own arithmetic: the amount is a finite
-        # Decimal and the currency a Currency already, so skip the checks.
+        # Decimal and the currency one of the table's, so skip the checks.
         made = cls.__new__(cls)
-        made.amount = amount  # type: ignore[misc]
-        made.currency = currency  # type: ignore[misc]
+        fields = made.__dict__
+        fields["amount"] = _unsigned_zero(amount)
+        fields["currency"] = currency
         return made
+
+    def __setattr__(self, name: str, value: object) -> None:
+        msg = f"Money is immutable: make a new amount instead of setting {name!r}"
+        raise AttributeError(msg)
+
+    def __delattr__(self, name: str) -> None:
+        msg = f"Money is immutable: {name!r} cannot be deleted"
+        raise AttributeError(msg)
 
     def _same_currency(self, other: moneyed.Money) -> None:
         if self.currency is not other.currency and self.currency != other.currency:
@@ -202,15 +276,11 @@ class Money(moneyed.Money):
                 expected=self.currency.code, got=other.currency.code
             )
 
-    def __add__(self, other: object) -> Money:
+    def __add__(self, other: object) -> Self:
         if isinstance(other, moneyed.Money):
-            currency = self.currency
-            if other.currency is not currency:
+            if other.currency is not self.currency:
                 self._same_currency(other)
-            made = Money.__new__(Money)
-            made.amount = _EXACT.add(self.amount, other.amount)  # type: ignore[misc]
-            made.currency = currency  # type: ignore[misc]
-            return made
+            return self._trusted(_EXACT.add(self.amount, other.amount), self.currency)
         if type(other) is int and other == 0:
             # Keeps ``sum(amounts)`` working, which starts from the int 0.
             return self
@@ -218,7 +288,7 @@ class Money(moneyed.Money):
 
     __radd__ = __add__
 
-    def __sub__(self, other: object) -> Money:
+    def __sub__(self, other: object) -> Self:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
             return self._trusted(
@@ -226,7 +296,7 @@ class Money(moneyed.Money):
             )
         return NotImplemented
 
-    def __rsub__(self, other: object) -> Money:
+    def __rsub__(self, other: object) -> Self:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
             return self._trusted(
@@ -234,23 +304,37 @@ class Money(moneyed.Money):
             )
         return NotImplemented
 
-    def __mul__(self, other: object) -> Money:
-        if isinstance(other, moneyed.Money):
-            msg = "cannot multiply two amounts of money"
-            raise TypeError(msg)
-        factor = to_decimal(other, field="factor")
+    def __mul__(self, other: Amount) -> Self:  # type: ignore[override]
+        value: object = other  # checked at run time too, for untyped callers
+        if isinstance(value, moneyed.Money):
+            return NotImplemented  # money times money means nothing
+        factor = to_decimal(value, field="factor")
         return self._trusted(_EXACT.multiply(self.amount, factor), self.currency)
 
-    __rmul__ = __mul__
+    __rmul__ = __mul__  # type: ignore[assignment]
 
-    def __truediv__(self, other: object) -> Money | Decimal:
+    @overload  # type: ignore[override]
+    def __truediv__(self, other: moneyed.Money) -> Decimal: ...
+    @overload
+    def __truediv__(self, other: Amount) -> Self: ...
+    def __truediv__(self, other: object) -> Self | Decimal:
+        """Divide by a number (an amount comes back) or by money (a ratio)."""
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
             return _divide(self.amount, other.amount)
         divisor = to_decimal(other, field="divisor")
         return self._trusted(_divide(self.amount, divisor), self.currency)
 
-    def __rmod__(self, other: object) -> Money:
+    def __rtruediv__(self, other: object) -> Decimal:  # type: ignore[override]
+        if isinstance(other, moneyed.Money):
+            if self.currency is not other.currency and self.currency != other.currency:
+                raise CurrencyMismatchError(
+                    expected=other.currency.code, got=self.currency.code
+                )
+            return _divide(other.amount, self.amount)
+        return NotImplemented
+
+    def __rmod__(self, other: object) -> Self:
         percent = to_decimal(other, field="percentage")
         return self._trusted(
             _EXACT.divide(_EXACT.multiply(percent, self.amount), 100), self.currency
@@ -267,26 +351,31 @@ class Money(moneyed.Money):
 
     __hash__ = moneyed.Money.__hash__
 
-    def _compare_amount(self, other: object) -> Decimal:
-        if not isinstance(other, moneyed.Money):
-            msg = f"cannot compare Money with {type(other).__name__}"
-            raise TypeError(msg)
-        self._same_currency(other)
-        return other.amount
-
     def __lt__(self, other: object) -> bool:
-        return self.amount < self._compare_amount(other)
+        if not isinstance(other, moneyed.Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount < other.amount
 
     def __le__(self, other: object) -> bool:
-        return self.amount <= self._compare_amount(other)
+        if not isinstance(other, moneyed.Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount <= other.amount
 
     def __gt__(self, other: object) -> bool:
-        return self.amount > self._compare_amount(other)
+        if not isinstance(other, moneyed.Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount > other.amount
 
     def __ge__(self, other: object) -> bool:
-        return self.amount >= self._compare_amount(other)
+        if not isinstance(other, moneyed.Money):
+            return NotImplemented
+        self._same_currency(other)
+        return self.amount >= other.amount
 
-    def round(self, ndigits: int | None = 0) -> Money:
+    def round(self, ndigits: int | None = 0) -> Self:
         """Round to ``ndigits`` decimal places, half up (commercial rounding).
 
         py-moneyed's own ``round`` follows the ambient :mod:`decimal` context,
@@ -294,9 +383,12 @@ class Money(moneyed.Money):
         setting pick the rounding. Prefer :func:`quantize`, which rounds to the
         currency's minor units and names the mode.
         """
-        places = 0 if ndigits is None else ndigits
+        places: object = 0 if ndigits is None else ndigits
+        if isinstance(places, bool) or not isinstance(places, int):
+            msg = f"ndigits must be an int, not {places!r}"
+            raise ValidationError(msg, field="ndigits")
         rounded = _round_amount(self.amount, places, Rounding.HALF_UP)
-        return Money._trusted(rounded, self.currency)
+        return self._trusted(rounded, self.currency)
 
     def __repr__(self) -> str:
         return f"Money('{self.amount}', '{self.currency.code}')"
@@ -344,7 +436,9 @@ def _as_money(value: object) -> Money:
     raise ValidationError(msg)
 
 
-def sum_money(amounts: Iterable[moneyed.Money], currency: str) -> Money:
+def sum_money(
+    amounts: Iterable[moneyed.Money], currency: str | moneyed.Currency
+) -> Money:
     """Add up amounts of one currency; an empty iterable gives zero.
 
     Unlike the builtin :func:`sum`, which returns the int ``0`` for no items,
@@ -368,7 +462,7 @@ def sum_money(amounts: Iterable[moneyed.Money], currency: str) -> Money:
         if item.currency is not code and item.currency != code:
             raise CurrencyMismatchError(expected=code.code, got=item.currency.code)
         total = _EXACT.add(total, item.amount)
-    return Money._trusted(total, code)  # noqa: SLF001 - this module's own class
+    return Money._trusted(total, code)
 
 
 class Rounding(enum.StrEnum):
@@ -390,13 +484,26 @@ class Rounding(enum.StrEnum):
     """Toward negative infinity."""
 
 
+_ROUNDING_VALUES: Final = frozenset(mode.value for mode in Rounding)
+
+
 def _round_amount(amount: Decimal, places: int, rounding: Rounding) -> Decimal:
     """Round ``amount`` to ``places`` decimals: the one rounding of the module.
 
     It runs in an unlimited context, so neither a long amount nor the caller's
     :mod:`decimal` settings can change or refuse the result.
     """
-    return amount.quantize(Decimal(1).scaleb(-places), rounding.value, _EXACT)
+    return _unsigned_zero(
+        amount.quantize(Decimal(1).scaleb(-places), rounding.value, _EXACT)
+    )
+
+
+def _rounding(value: object) -> Rounding:
+    if isinstance(value, str) and value in _ROUNDING_VALUES:
+        return Rounding(value)
+    modes = ", ".join(mode.name for mode in Rounding)
+    msg = f"rounding must be a Rounding ({modes}), not {value!r}"
+    raise ValidationError(msg, field="rounding")
 
 
 def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Money:
@@ -418,8 +525,8 @@ def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Mon
     """
     amount = _as_money(value)
     places = minor_units(amount.currency)
-    rounded = _round_amount(amount.amount, places, Rounding(rounding))
-    return Money._trusted(rounded, amount.currency)  # noqa: SLF001 - own class
+    rounded = _round_amount(amount.amount, places, _rounding(rounding))
+    return amount._trusted(rounded, amount.currency)
 
 
 def _minor_units_of(value: Money, places: int) -> int:
@@ -433,14 +540,16 @@ def _minor_units_of(value: Money, places: int) -> int:
     return int(scaled)
 
 
-def _weights(weights: Sequence[Amount]) -> list[Decimal]:
-    if len(weights) == 0:
-        msg = "allocate needs at least one weight"
-        raise ValidationError(msg, field="weights")
+def _weights(weights: Iterable[Amount | moneyed.Money]) -> list[Decimal]:
     numbers = [
-        to_decimal(weight, field=f"weights[{position}]")
+        weight.amount
+        if isinstance(weight, moneyed.Money)
+        else to_decimal(weight, field=f"weights[{position}]")
         for position, weight in enumerate(weights)
     ]
+    if not numbers:
+        msg = "allocate needs at least one weight"
+        raise ValidationError(msg, field="weights")
     for position, number in enumerate(numbers):
         if number < 0:
             msg = f"weights must not be negative; weights[{position}] is {number}"
@@ -448,7 +557,9 @@ def _weights(weights: Sequence[Amount]) -> list[Decimal]:
     return numbers
 
 
-def allocate(total: moneyed.Money, weights: Sequence[Amount]) -> list[Money]:
+def allocate(
+    total: moneyed.Money, weights: Iterable[Amount | moneyed.Money]
+) -> list[Money]:
     """Split ``total`` into parts proportional to ``weights``, to the minor unit.
 
     The rule is the largest-remainder method: every part first gets its exact
@@ -463,8 +574,10 @@ def allocate(total: moneyed.Money, weights: Sequence[Amount]) -> list[Money]:
 
     Args:
         total: The amount to split, in whole minor units (quantize it first).
-        weights: One non-negative weight per part (Decimals, ints or decimal
-            strings); they need not add up to 1.
+        weights: One non-negative weight per part: Decimals, ints, decimal
+            strings, or amounts of money (such as the lines' totals). They need
+            not add up to 1. If they add up to zero, only a zero total can be
+            split (into zeros).
 
     Returns:
         One amount per weight, in the same order.
@@ -490,6 +603,10 @@ def allocate(total: moneyed.Money, weights: Sequence[Amount]) -> list[Money]:
     with decimal.localcontext(_EXACT):
         weight_sum = sum(numbers, Decimal(0))
         if weight_sum == 0:
+            if remaining == 0:
+                return [
+                    whole._trusted(Decimal(0).scaleb(-places), whole.currency)
+                ] * len(numbers)
             msg = "the weights add up to zero, so there is no proportion to split by"
             raise ValidationError(msg, field="weights")
         for weight in numbers:
@@ -504,9 +621,7 @@ def allocate(total: moneyed.Money, weights: Sequence[Amount]) -> list[Money]:
         parts[index] += 1
     currency = whole.currency
     return [
-        Money._trusted(  # noqa: SLF001 - this module's own class
-            Decimal(sign * part).scaleb(-places, _EXACT), currency
-        )
+        whole._trusted(Decimal(sign * part).scaleb(-places, _EXACT), currency)
         for part in parts
     ]
 
@@ -564,7 +679,9 @@ def format_money(
     # The locale's layout, with the ISO 4217 number of decimals instead of CLDR's.
     pattern = copy.copy(parsed.currency_formats["standard"])
     pattern.frac_prec = (places, places)
-    try:
+    # babel computes in the thread's decimal context; give it one that holds
+    # every digit of any amount to_decimal admits.
+    with decimal.localcontext(_FORMATTING):
         return str(
             pattern.apply(
                 rounded.amount,
@@ -573,6 +690,3 @@ def format_money(
                 currency_digits=False,
             )
         )
-    except NumberFormatError as exc:  # pragma: no cover - babel formats any Decimal
-        msg = f"cannot format {rounded!r} for {locale!r}"
-        raise ValidationError(msg) from exc

@@ -186,17 +186,28 @@ class EventRecorder(EventSource):
         factory=list, init=False, repr=False, eq=False
     )
 
-    def _clone(self, copy_value: Callable[[object], object]) -> Self:
-        fields = attrs.fields(type(self))
-        return type(self)(
-            **{f.alias: copy_value(getattr(self, f.name)) for f in fields if f.init}
-        )
+    def _clone(
+        self, copy_value: Callable[[object], object], memo: dict[int, object]
+    ) -> Self:
+        # Field by field, without __init__: no validator or converter runs
+        # again, and fields that __init__ does not take survive too.
+        cls = type(self)
+        clone = cls.__new__(cls)
+        memo[id(self)] = clone
+        for field in attrs.fields(cls):
+            value = (
+                []
+                if field.name == "_pending_events"
+                else copy_value(getattr(self, field.name))
+            )
+            object.__setattr__(clone, field.name, value)
+        return clone
 
     def __copy__(self) -> Self:
-        return self._clone(lambda value: value)
+        return self._clone(lambda value: value, {})
 
     def __deepcopy__(self, memo: dict[int, object]) -> Self:
-        return self._clone(lambda value: copy.deepcopy(value, memo))
+        return self._clone(lambda value: copy.deepcopy(value, memo), memo)
 
     def record(self, event: DomainEvent) -> None:
         """Collect ``event`` for the unit of work to publish after commit."""

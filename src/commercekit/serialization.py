@@ -34,7 +34,7 @@ from commercekit.values import as_utc
 
 __all__ = ["dumps", "loads", "make_converter"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def _structure_money(value: Any, _: type) -> Money:
@@ -108,7 +108,7 @@ def dumps(value: object, converter: cattrs.Converter | None = None) -> str:
     return json.dumps(conv.unstructure(value), sort_keys=True, separators=(",", ":"))
 
 
-def loads(text: str, cls: type[T], converter: cattrs.Converter | None = None) -> T:
+def loads(text: str, cls: type[_T], converter: cattrs.Converter | None = None) -> _T:
     """Read ``text`` written by :func:`dumps` back into a ``cls``.
 
     Raises:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -37,10 +37,13 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
     2. :meth:`commit` drains the events of every tracked aggregate, wraps each in
        an :class:`~commercekit.ports.EventEnvelope` with a new id, and calls
        :meth:`_commit` to store them in the outbox in the same transaction as the
-       data. Only then does it publish them, outside any transaction, and mark
-       the published ones with :meth:`_mark_dispatched`.
-    3. Leaving the block uncommitted calls :meth:`_rollback`; :meth:`_release`
-       runs at every exit.
+       data. Only then does it publish, outside any transaction: the outbox's
+       oldest waiting events first (up to :attr:`catch_up` of them besides its
+       own), so events reach the publisher in the order they were committed
+       even after a failed publish. Published events are marked with
+       :meth:`_mark_dispatched`.
+    3. Leaving the block uncommitted calls :meth:`_rollback` and discards the
+       tracked aggregates' pending events; :meth:`_release` runs at every exit.
 
     A publisher that raises does not undo the commit: the error is logged on the
     ``commercekit.outbox`` logger and the event stays in the outbox for
@@ -67,27 +70,42 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         self._finished = False
         self._tracked: list[EventSource] = []
 
+    catch_up: int = 100
+    """How many older waiting events a commit publishes before its own."""
+
     # -- the storage hooks -------------------------------------------------
 
     @abc.abstractmethod
     def _begin(self) -> None:
-        """Start a transaction."""
+        """Start a transaction.
+
+        Raise :class:`~commercekit.errors.UsageError` if this thread already
+        has a transaction open on the same store: nesting is not supported.
+        """
 
     @abc.abstractmethod
     def _commit(self, envelopes: Sequence[EventEnvelope]) -> None:
-        """Add ``envelopes`` to the outbox and commit, atomically."""
+        """Add ``envelopes`` to the outbox and commit, atomically.
+
+        Raise :class:`~commercekit.errors.DuplicateError` if an event id is in
+        the outbox already, and leave the transaction for :meth:`_rollback`.
+        """
 
     @abc.abstractmethod
     def _rollback(self) -> None:
-        """Discard the transaction."""
+        """Discard the transaction, if one is open."""
 
     @abc.abstractmethod
     def _release(self) -> None:
         """Give back what :meth:`_begin` took (a connection, a lock)."""
 
     @abc.abstractmethod
-    def _pending(self, limit: int | None) -> list[EventEnvelope]:
-        """Return undispatched envelopes, oldest first, outside a transaction."""
+    def _pending(self, limit: int | None) -> Iterator[EventEnvelope]:
+        """Yield undispatched envelopes, oldest first, outside a transaction.
+
+        Hold no lock or transaction between two envelopes: the publisher runs
+        in between.
+        """
 
     @abc.abstractmethod
     def _mark_dispatched(self, event_ids: Sequence[str]) -> None:
@@ -116,7 +134,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
     ) -> None:
         try:
             if not self._finished:
-                self._rollback()
+                self._end_without_commit()
         finally:
             self._active = False
             self._finished = False
@@ -134,6 +152,14 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
             )
             raise UsageError(msg)
 
+    def _end_without_commit(self) -> None:
+        self._finished = True
+        # The block's events die with it: an aggregate object that outlives
+        # the block must not carry them into a later commit.
+        for source in self._tracked:
+            source.pull_events()
+        self._rollback()
+
     def track(self, source: EventSource) -> None:
         """Collect ``source``'s events at commit; repositories call this."""
         self._require_open("track an aggregate")
@@ -141,7 +167,14 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
             self._tracked.append(source)
 
     def commit(self) -> None:
-        """Store the block's changes and events atomically, then publish them."""
+        """Store the block's changes and events atomically, then publish them.
+
+        Raises:
+            UsageError: outside a block, or when the block has ended.
+            DuplicateError: if an event id is in the outbox already (two id
+                factories that repeat each other); nothing is stored.
+            StorageError: if the store fails; nothing is stored.
+        """
         self._require_open("commit")
         now = self.clock.now()
         envelopes = [
@@ -152,17 +185,20 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         try:
             self._commit(envelopes)
         except BaseException:
-            self._rollback()
-            self._finished = True
+            self._end_without_commit()
             raise
         self._finished = True
-        self._dispatch(envelopes)
+        if self.publisher is not None and envelopes:
+            try:
+                self._dispatch(self._pending(len(envelopes) + self.catch_up))
+            except Exception:
+                # The commit stands; dispatch_pending will report the problem.
+                logger.exception("publishing after a commit failed")
 
     def rollback(self) -> None:
         """Discard the block's changes and events; the block is then done."""
         self._require_open("roll back")
-        self._rollback()
-        self._finished = True
+        self._end_without_commit()
 
     def dispatch_pending(self, limit: int | None = None) -> int:
         """Publish the events waiting in the outbox, oldest first.
@@ -176,6 +212,8 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         Raises:
             UsageError: inside a ``with`` block, or without a publisher.
             ValidationError: for a limit below one.
+            StorageError: if a stored event cannot be read; the events before
+                it are published and marked.
         """
         if self._active:
             msg = "dispatch_pending runs outside a `with uow:` block"
@@ -188,29 +226,32 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
             raise ValidationError(msg, field="limit")
         return self._dispatch(self._pending(limit))
 
-    def _dispatch(self, envelopes: Sequence[EventEnvelope]) -> int:
-        if self.publisher is None or not envelopes:
+    def _dispatch(self, envelopes: Iterable[EventEnvelope]) -> int:
+        publisher = self.publisher
+        if publisher is None:
             return 0
         published: list[str] = []
-        for envelope in envelopes:
-            try:
-                self.publisher.publish(envelope)
-            except Exception:
-                # The commit stands; this event and the later ones stay in the
-                # outbox, in order, for dispatch_pending.
-                logger.exception(
-                    "publishing %s %s failed; it stays in the outbox",
-                    envelope.name,
-                    envelope.event_id,
-                )
-                break
-            published.append(envelope.event_id)
-        if published:
-            try:
-                self._mark_dispatched(published)
-            except Exception:
-                # Delivery is at least once: unmarked events are sent again.
-                logger.exception(
-                    "marking %d events as published failed", len(published)
-                )
+        try:
+            for envelope in envelopes:
+                try:
+                    publisher.publish(envelope)
+                except Exception:
+                    # This event and the later ones stay in the outbox, in
+                    # order, for the next attempt.
+                    logger.exception(
+                        "publishing %s %s failed; it stays in the outbox",
+                        envelope.name,
+                        envelope.event_id,
+                    )
+                    break
+                published.append(envelope.event_id)
+        finally:
+            if published:
+                try:
+                    self._mark_dispatched(published)
+                except Exception:
+                    # Delivery is at least once: unmarked events are sent again.
+                    logger.exception(
+                        "marking %d events as published failed", len(published)
+                    )
         return len(published)

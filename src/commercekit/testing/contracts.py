@@ -191,6 +191,20 @@ class UnitOfWorkContract(abc.ABC):
         assert new_uow(publisher).dispatch_pending() == 0
         assert publisher.published == []
 
+    def test_events_of_a_rolled_back_block_never_come_back(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        publisher = RecordingPublisher()
+        aggregate = SampleAggregate("order")
+        with new_uow(publisher) as uow:
+            uow.track(aggregate)
+            aggregate.happen("rolled back")
+        with new_uow(publisher) as uow:
+            uow.track(aggregate)  # the same object, in a later block
+            kept = aggregate.happen("committed")
+            uow.commit()
+        assert publisher.events == [kept]
+
     # -- the outbox ----------------------------------------------------------
 
     def test_committed_events_wait_in_the_outbox_without_a_publisher(
@@ -221,6 +235,23 @@ class UnitOfWorkContract(abc.ABC):
         assert publisher.events == [event]
         assert new_uow(publisher).dispatch_pending() == 0
         assert publisher.events == [event]
+
+    def test_after_a_failed_publish_older_events_still_come_first(
+        self, new_uow: UnitOfWorkFactory
+    ) -> None:
+        publisher = RecordingPublisher()
+        aggregate = SampleAggregate("order")
+        publisher.fail_next()
+        with new_uow(publisher) as uow:
+            uow.track(aggregate)
+            first = aggregate.happen("first")
+            uow.commit()
+        with new_uow(publisher) as uow:
+            uow.track(aggregate)
+            second = aggregate.happen("second")
+            uow.commit()
+        assert publisher.events == [first, second]
+        assert new_uow(publisher).dispatch_pending() == 0
 
     def test_dispatch_pending_keeps_order_and_limit(
         self, new_uow: UnitOfWorkFactory

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
-from commercekit.errors import UsageError
-from commercekit.testing import RecordingPublisher
+from commercekit.errors import DuplicateError, UsageError
+from commercekit.testing import RecordingPublisher, SequentialIds
 from commercekit.testing.contracts import SampleAggregate, SampleEvent
 
 
@@ -47,7 +47,7 @@ def test_values_are_copied_in_and_out() -> None:
 
 
 def test_rows_are_read_inside_a_block_only() -> None:
-    uow = InMemoryUnitOfWork()
+    uow = InMemoryUnitOfWork(InMemoryStore())
     with pytest.raises(UsageError, match="inside `with uow:` only"):
         uow.read("notes", "a")
     with pytest.raises(UsageError, match="inside `with uow:` only"):
@@ -97,3 +97,35 @@ def test_a_stored_aggregate_does_not_carry_its_pending_events() -> None:
         uow.commit()
     notes = [e.note for e in publisher.events if isinstance(e, SampleEvent)]
     assert notes == ["order: placed", "order: paid"]
+
+
+def test_a_nested_transaction_in_one_thread_is_refused_not_merged() -> None:
+    store = InMemoryStore()
+    with (
+        InMemoryUnitOfWork(store),
+        pytest.raises(UsageError, match="nesting is not supported"),
+    ):
+        InMemoryUnitOfWork(store).__enter__()
+    with InMemoryUnitOfWork(store) as uow:  # the store is free again
+        uow.commit()
+
+
+def test_a_repeated_event_id_fails_the_commit_and_stores_nothing() -> None:
+    store = InMemoryStore()
+    publisher = RecordingPublisher()
+    for name in ("a", "b"):
+        aggregate = SampleAggregate(name)
+        uow = InMemoryUnitOfWork(store, publisher=publisher, ids=SequentialIds())
+        with uow:
+            uow.track(aggregate)
+            aggregate.happen("x")
+            uow.write("notes", name, name)
+            if name == "a":
+                uow.commit()
+            else:
+                with pytest.raises(DuplicateError, match="event 'id-1' exists"):
+                    uow.commit()
+    assert store.tables["notes"] == {"a": "a"}
+    assert [e.note for e in publisher.events if isinstance(e, SampleEvent)] == ["a: x"]
+    with InMemoryUnitOfWork(store) as uow:  # the lock was given back
+        assert uow.read("notes", "b") is None

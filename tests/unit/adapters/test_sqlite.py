@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import attrs
 import pytest
 
 from commercekit.adapters.sqlite import (
@@ -17,12 +18,14 @@ from commercekit.adapters.sqlite import (
     resolve_event_type,
 )
 from commercekit.errors import (
+    DuplicateError,
     SchemaVersionError,
     StorageError,
     UsageError,
     ValidationError,
 )
-from commercekit.testing import RecordingPublisher
+from commercekit.ports import DomainEvent, EventRecorder
+from commercekit.testing import RecordingPublisher, SequentialIds
 from commercekit.testing.contracts import SampleAggregate, SampleEvent
 
 COUNTER = Migration(
@@ -118,7 +121,7 @@ def test_commit_keeps_and_rollback_discards_writes(tmp_path: Path) -> None:
 
 
 def test_the_connection_exists_only_inside_the_block() -> None:
-    uow = SQLiteUnitOfWork()
+    uow = SQLiteUnitOfWork(SQLiteDatabase())
     with pytest.raises(UsageError, match="inside `with uow:` only"):
         _ = uow.connection
     with uow:
@@ -262,3 +265,102 @@ def test_a_closed_database_lends_no_connection() -> None:
     database.close()
     with pytest.raises(UsageError, match="is closed"), SQLiteUnitOfWork(database):
         pass
+
+
+def test_a_nested_transaction_in_one_thread_is_refused(tmp_path: Path) -> None:
+    for database in (SQLiteDatabase(), SQLiteDatabase(tmp_path / "shop.sqlite3")):
+        with (
+            SQLiteUnitOfWork(database),
+            pytest.raises(UsageError, match="nesting is not supported"),
+        ):
+            SQLiteUnitOfWork(database).__enter__()
+        with SQLiteUnitOfWork(database) as uow:  # free again
+            uow.commit()
+
+
+def test_a_repeated_event_id_fails_the_commit_and_stores_nothing(
+    tmp_path: Path,
+) -> None:
+    database = SQLiteDatabase(tmp_path / "shop.sqlite3", migrations=WITH_COUNTER)
+    for name in ("a", "b"):
+        aggregate = SampleAggregate(name)
+        with SQLiteUnitOfWork(database, ids=SequentialIds()) as uow:
+            uow.track(aggregate)
+            aggregate.happen("x")
+            uow.connection.execute("UPDATE counter SET value = value + 1")
+            if name == "a":
+                uow.commit()
+            else:
+                with pytest.raises(DuplicateError, match="event 'id-1' exists"):
+                    uow.commit()
+    assert hits(database) == 1
+
+
+@attrs.frozen
+class Opaque(DomainEvent):
+    """An event whose field JSON cannot hold."""
+
+    thing: object
+
+
+def test_an_event_that_cannot_be_stored_fails_the_commit(tmp_path: Path) -> None:
+    database = SQLiteDatabase(tmp_path / "shop.sqlite3", migrations=WITH_COUNTER)
+    publisher = RecordingPublisher()
+
+    @attrs.define
+    class Odd(EventRecorder):
+        pass
+
+    odd = Odd()
+    with SQLiteUnitOfWork(database, publisher=publisher) as uow:
+        uow.track(odd)
+        odd.record(Opaque(object()))
+        uow.connection.execute("UPDATE counter SET value = value + 1")
+        with pytest.raises(StorageError, match="cannot be stored as JSON"):
+            uow.commit()
+    assert hits(database) == 0
+    assert publisher.published == []
+
+
+def test_a_bad_row_stops_the_dispatch_where_it_stands(tmp_path: Path) -> None:
+    database = SQLiteDatabase(tmp_path / "shop.sqlite3")
+    aggregate = SampleAggregate("order")
+    with SQLiteUnitOfWork(database) as uow:
+        uow.track(aggregate)
+        good = aggregate.happen("before")
+        uow.commit()
+    with SQLiteUnitOfWork(database) as uow:
+        uow.connection.execute(
+            "INSERT INTO outbox (event_id, event_type, recorded_at, payload) "
+            "VALUES ('bad', 'no.such:Event', '2026-01-05T09:00:00+00:00', '{}')"
+        )
+        uow.commit()
+    publisher = RecordingPublisher()
+    relay = SQLiteUnitOfWork(database, publisher=publisher)
+    with pytest.raises(StorageError, match="cannot be found"):
+        relay.dispatch_pending()
+    assert publisher.events == [good]
+    with pytest.raises(StorageError, match="cannot be found"):
+        relay.dispatch_pending()
+    assert publisher.events == [good]  # published once, marked
+
+
+def test_a_long_backlog_is_dispatched_in_batches_and_in_order(tmp_path: Path) -> None:
+    database = SQLiteDatabase(tmp_path / "shop.sqlite3")
+    aggregate = SampleAggregate("order")
+    with SQLiteUnitOfWork(database) as uow:
+        uow.track(aggregate)
+        events = [aggregate.happen(str(n)) for n in range(250)]
+        uow.commit()
+    publisher = RecordingPublisher()
+    relay = SQLiteUnitOfWork(database, publisher=publisher)
+    assert relay.dispatch_pending(limit=120) == 120
+    assert relay.dispatch_pending() == 130
+    assert publisher.events == events
+
+
+def test_the_database_closes_as_a_context_manager() -> None:
+    with SQLiteDatabase() as database:
+        assert database.schema_version == len(MIGRATIONS)
+    with pytest.raises(UsageError, match="is closed"):
+        _ = database.schema_version

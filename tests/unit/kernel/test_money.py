@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import decimal
+import math
 import pickle
 from decimal import Decimal
+from fractions import Fraction
 
 import moneyed
 import pytest
@@ -66,6 +68,14 @@ def test_non_numbers_and_non_finite_amounts_are_refused(bad: object) -> None:
         Money(bad, "EUR")  # type: ignore[arg-type]
 
 
+def test_currencies_without_a_minor_unit_and_foreign_tables_are_refused() -> None:
+    with pytest.raises(ValidationError, match="no minor unit"):
+        money("1", "XAU")
+    with pytest.raises(ValidationError, match="unknown currency"):
+        money("1", moneyed.Currency("FOO"))
+    assert get_currency(moneyed.Currency("EUR")) is get_currency("EUR")
+
+
 def test_an_unknown_currency_is_refused() -> None:
     with pytest.raises(ValidationError, match="unknown currency code 'EUX'"):
         money("1", "EUX")
@@ -80,9 +90,9 @@ def test_currency_codes_are_read_case_insensitively() -> None:
 
 def test_the_same_float_rule_holds_for_factors_and_divisors() -> None:
     with pytest.raises(ValidationError, match="factor is the float"):
-        eur("1.00") * 1.5
+        eur("1.00") * 1.5  # type: ignore[operator]
     with pytest.raises(ValidationError, match="divisor is the float"):
-        eur("1.00") / 3.0
+        eur("1.00") / 3.0  # type: ignore[operator]
     with pytest.raises(ValidationError, match="percentage is the float"):
         5.0 % eur("1.00")
 
@@ -141,7 +151,7 @@ def test_comparisons_within_one_currency() -> None:
     assert eur("1.01") > eur("1.00") >= eur("1.00")
     assert eur("1") != "1 EUR"
     assert hash(eur("1.0")) == hash(eur("1.00"))
-    with pytest.raises(TypeError, match="cannot compare Money with int"):
+    with pytest.raises(TypeError, match="not supported between"):
         _ = eur("1") < 2
 
 
@@ -156,6 +166,64 @@ def test_round_is_commercial_whatever_the_decimal_context() -> None:
 def test_str_and_repr_show_every_digit_without_the_locale() -> None:
     assert str(eur("19.990")) == "19.990 EUR"
     assert repr(eur("19.99")) == "Money('19.99', 'EUR')"
+
+
+def test_money_is_immutable() -> None:
+    price = eur("19.99")
+    with pytest.raises(AttributeError, match="immutable"):
+        price.amount = Decimal("0.1")  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        del price.currency
+    assert price == eur("19.99")
+
+
+def test_operators_keep_a_subclass() -> None:
+    class Price(Money):
+        pass
+
+    price = Price("10.00", "EUR")
+    assert type(price + price) is Price
+    assert type(price - price) is Price
+    assert type(price * 2) is Price
+    assert type(price / 2) is Price
+    assert type(-price) is Price
+    assert type(quantize(Price("1.005", "EUR"))) is Price
+
+
+def test_money_times_money_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="unsupported operand"):
+        eur("2") * eur("3")  # type: ignore[operator]
+
+
+def test_dividing_plain_moneyed_amounts_checks_the_currency() -> None:
+    assert moneyed.Money("3", "EUR") / eur("2") == Decimal("1.5")
+    with pytest.raises(CurrencyMismatchError):
+        moneyed.Money("1", "USD") / eur("1")
+
+
+@pytest.mark.parametrize(
+    "text", ["1e999999999", "1e30", "-1e30", "1e-999999999", "1e-41"]
+)
+def test_amounts_out_of_range_are_refused_at_once(text: str) -> None:
+    with pytest.raises(ValidationError, match="out of range"):
+        money(text, "EUR")
+
+
+def test_the_largest_and_finest_amounts_in_range_work() -> None:
+    big = money("9" * 30, "EUR")
+    assert quantize(big) == big
+    fine = money("0." + "0" * 39 + "1", "EUR")
+    assert quantize(fine) == eur("0.00")
+    assert allocate(quantize(big), [1, 2]) != []
+
+
+def test_there_is_no_negative_zero() -> None:
+    assert str(quantize(eur("-0.004")).amount) == "0.00"
+    assert str(money("-0.00", "EUR").amount) == "0.00"
+    assert str((eur("0.00") * -1).amount) == "0.00"
+    assert str((eur("1.00") - eur("1.00")).amount) == "0.00"
+    assert format_money(eur("-0.004"), "en_US") == "€0.00"
+    assert format_money(eur("-0.004"), "de_DE") == "0,00\u00a0€"
 
 
 def test_money_pickles() -> None:
@@ -205,6 +273,17 @@ def test_quantize_rounds_to_the_minor_unit(
 ) -> None:
     result = quantize(money(amount, code), rounding)
     assert str(result.amount) == expected  # the exponent matters, not only the value
+
+
+def test_quantize_refuses_an_unknown_rounding_mode() -> None:
+    with pytest.raises(ValidationError, match="rounding must be a Rounding"):
+        quantize(eur("1.005"), "bogus")  # type: ignore[arg-type]
+    assert quantize(eur("1.005"), "ROUND_DOWN") == eur("1.00")  # type: ignore[arg-type]
+
+
+def test_round_refuses_a_non_int() -> None:
+    with pytest.raises(ValidationError, match="ndigits must be an int"):
+        eur("1.005").round(1.5)  # type: ignore[arg-type]
 
 
 def test_quantize_rounds_half_up_by_default() -> None:
@@ -265,6 +344,22 @@ def test_a_zero_weight_gets_nothing() -> None:
     assert allocate(eur("1.00"), [0, 1, 0]) == [eur("0"), eur("1.00"), eur("0")]
 
 
+def test_allocate_takes_any_iterable_and_money_weights() -> None:
+    lines = (eur("25.00"), eur("12.50"), eur("2.50"))
+    assert allocate(eur("10.00"), (line for line in lines)) == [
+        eur("6.25"),
+        eur("3.13"),
+        eur("0.62"),
+    ]
+
+
+def test_nothing_splits_over_free_lines_into_zeros() -> None:
+    assert allocate(eur("0.00"), [0, 0]) == [eur("0.00"), eur("0.00")]
+    assert str(allocate(eur("0"), [0])[0].amount) == "0.00"
+    with pytest.raises(ValidationError, match="add up to zero"):
+        allocate(eur("0.01"), [0, 0])
+
+
 def test_split_ten_euros_three_ways() -> None:
     assert split_evenly(eur("10.00"), 3) == [eur("3.34"), eur("3.33"), eur("3.33")]
     assert split_evenly(eur("10.00"), 1) == [eur("10.00")]
@@ -322,6 +417,32 @@ def test_each_part_is_within_one_minor_unit_of_its_exact_share(
     for part, weight in zip(allocate(total, weights), weights, strict=True):
         exact = total.amount * weight / weight_sum
         assert abs(part.amount - exact) < unit
+
+
+def largest_remainder_by_fractions(units: int, weights: list[Decimal]) -> list[int]:
+    """An independent reference: exact shares as Fractions, leftovers by remainder."""
+    shares = [
+        Fraction(units) * Fraction(w) / sum(map(Fraction, weights)) for w in weights
+    ]
+    floors = [math.floor(share) for share in shares]
+    leftovers = units - sum(floors)
+    ranked = sorted(range(len(shares)), key=lambda i: (floors[i] - shares[i], i))
+    for index in ranked[:leftovers]:
+        floors[index] += 1
+    return floors
+
+
+@given(cks.money(min_value=0), weights_strategy)
+def test_allocate_hands_leftovers_to_the_largest_remainders(
+    total: Money, weights: list[Decimal]
+) -> None:
+    """Each leftover minor unit goes to the part that lost most to rounding down."""
+    places = minor_units(total.currency)
+    units = int(total.amount.scaleb(places))
+    expected = largest_remainder_by_fractions(units, weights)
+    assert [int(part.amount.scaleb(places)) for part in allocate(total, weights)] == (
+        expected
+    )
 
 
 @given(cks.money(), weights_strategy)
@@ -402,6 +523,14 @@ def test_format_money_uses_iso_minor_units_and_the_locale(
 def test_format_money_rounds_with_commercekit_before_babel() -> None:
     assert format_money(eur("0.125"), "en_US") == "€0.13"
     assert format_money(eur("0.125"), "en_US", Rounding.HALF_EVEN) == "€0.12"
+
+
+def test_format_money_ignores_the_thread_decimal_context() -> None:
+    with decimal.localcontext(prec=4, rounding=decimal.ROUND_DOWN):
+        assert format_money(eur("1234.565"), "en_US") == "€1,234.57"
+        assert format_money(money("1e26", "EUR"), "en_US") == (
+            "€100,000,000,000,000,000,000,000,000.00"
+        )
 
 
 def test_format_money_refuses_an_unknown_locale() -> None:

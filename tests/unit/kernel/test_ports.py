@@ -132,6 +132,33 @@ def test_copies_of_an_aggregate_leave_the_pending_events_behind() -> None:
     assert book.pull_events() == [Noted("one")]
 
 
+@attrs.define
+class Basket(EventRecorder):
+    """An aggregate with what __init__ does not take, and a validator."""
+
+    basket_id: str = attrs.field(validator=attrs.validators.min_len(1))
+    lines: list[str] = attrs.field(factory=list, init=False)
+    version: int = attrs.field(default=0, init=False)
+    parent: Basket | None = attrs.field(default=None, init=False)
+
+
+def test_copies_keep_every_field_and_survive_cycles() -> None:
+    basket = Basket("b-1")
+    basket.lines.append("SNEAKER-42")
+    basket.version = 3
+    basket.parent = basket  # refers to itself
+    basket.record(Noted("added"))
+    clone = copy.deepcopy(basket)
+    assert (clone.basket_id, clone.lines, clone.version) == ("b-1", ["SNEAKER-42"], 3)
+    assert clone.parent is clone
+    assert clone.lines is not basket.lines
+    assert clone.pull_events() == []
+    shallow = copy.copy(basket)
+    assert shallow.lines is basket.lines
+    assert shallow.pull_events() == []
+    assert basket.pull_events() == [Noted("added")]
+
+
 def test_an_envelope_names_its_event_and_keeps_utc() -> None:
     envelope = EventEnvelope(
         event_id="e-1",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
-from commercekit.errors import UsageError
+from commercekit.errors import DuplicateError, UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -19,15 +20,52 @@ _DELETED: Final = object()
 class InMemoryStore:
     """Everything an in-memory adapter family stores, behind one lock.
 
-    Tables are dicts of keys to values; the outbox keeps the envelopes not yet
-    published, oldest first. Share one store between the units of work that
-    should see the same data; nothing else is shared, and nothing is global.
+    Tables are dicts of keys to values; the outbox keeps every envelope, oldest
+    first, and ``dispatched`` the ids of those published. Share one store
+    between the units of work that should see the same data; nothing else is
+    shared, and nothing is global.
     """
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()
+        self.lock = threading.Lock()
         self.tables: dict[str, dict[str, Any]] = {}
         self.outbox: dict[str, EventEnvelope] = {}
+        self.dispatched: set[str] = set()
+        self._owner: int | None = None
+
+    def begin(self) -> None:
+        """Take the store for one transaction; wait while another thread has it.
+
+        Raises:
+            UsageError: if this thread has a transaction open already: nested
+                transactions would see and overwrite each other's writes.
+        """
+        if self._owner == threading.get_ident():
+            msg = (
+                "this thread has a transaction open on the store already: "
+                "finish it before starting another (nesting is not supported)"
+            )
+            raise UsageError(msg)
+        self.lock.acquire()
+        self._owner = threading.get_ident()
+
+    def end(self) -> None:
+        """Give the store back after :meth:`begin`."""
+        self._owner = None
+        self.lock.release()
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Hold the lock for a short read or write outside a transaction.
+
+        A thread that has a transaction open holds the lock already, and goes
+        on without waiting for itself.
+        """
+        if self._owner == threading.get_ident():
+            yield
+            return
+        with self.lock:
+            yield
 
 
 class InMemoryUnitOfWork(BaseUnitOfWork):
@@ -43,7 +81,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
     :meth:`remove` and :meth:`rows`, each naming a table.
 
     Args:
-        store: The shared store; a new empty one by default.
+        store: The store this unit of work reads and writes.
         publisher: Receives events after commit; ``None`` keeps them in the outbox.
         clock: Stamps event envelopes.
         ids: Makes event ids.
@@ -60,21 +98,21 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
 
     def __init__(
         self,
-        store: InMemoryStore | None = None,
+        store: InMemoryStore,
         *,
         publisher: EventPublisher | None = None,
         clock: Clock | None = None,
         ids: IdFactory | None = None,
     ) -> None:
         super().__init__(publisher=publisher, clock=clock, ids=ids)
-        self.store = store if store is not None else InMemoryStore()
+        self.store = store
         self._staged: dict[str, dict[str, Any]] = {}
         self._holding = False
 
     # -- storage hooks -----------------------------------------------------
 
     def _begin(self) -> None:
-        self.store.lock.acquire()
+        self.store.begin()
         self._holding = True
         self._staged = {}
 
@@ -82,9 +120,13 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self._staged = {}
         if self._holding:
             self._holding = False
-            self.store.lock.release()
+            self.store.end()
 
     def _commit(self, envelopes: Sequence[EventEnvelope]) -> None:
+        outbox = self.store.outbox
+        for envelope in envelopes:
+            if envelope.event_id in outbox:
+                raise DuplicateError(kind="event", key=envelope.event_id)
         tables = self.store.tables
         for name, changes in self._staged.items():
             table = tables.setdefault(name, {})
@@ -103,15 +145,19 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
     def _release(self) -> None:
         self._unlock()
 
-    def _pending(self, limit: int | None) -> list[EventEnvelope]:
-        with self.store.lock:
-            pending = list(self.store.outbox.values())
-        return pending if limit is None else pending[:limit]
+    def _pending(self, limit: int | None) -> Iterator[EventEnvelope]:
+        with self.store.guard():
+            dispatched = self.store.dispatched
+            pending = [
+                envelope
+                for event_id, envelope in self.store.outbox.items()
+                if event_id not in dispatched
+            ]
+        yield from (pending if limit is None else pending[:limit])
 
     def _mark_dispatched(self, event_ids: Sequence[str]) -> None:
-        with self.store.lock:
-            for event_id in event_ids:
-                self.store.outbox.pop(event_id, None)
+        with self.store.guard():
+            self.store.dispatched.update(event_ids)
 
     # -- rows, for repositories ----------------------------------------------
 

@@ -8,6 +8,8 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import Self
 
 import attrs
 
@@ -98,8 +100,8 @@ class SQLiteDatabase:
         SchemaVersionError: if the file was written by a newer schema version.
         StorageError: if the file cannot be opened as a SQLite database.
 
-    >>> db = SQLiteDatabase()
-    >>> db.schema_version == len(MIGRATIONS)
+    >>> with SQLiteDatabase() as db:
+    ...     db.schema_version == len(MIGRATIONS)
     True
     """
 
@@ -117,6 +119,7 @@ class SQLiteDatabase:
         self._lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
         self._closed = False
+        self._local = threading.local()
         if self.in_memory:
             self._shared = self._open(check_same_thread=False)
         else:
@@ -191,6 +194,49 @@ class SQLiteDatabase:
             yield conn
         finally:
             conn.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Lend a connection in a ``BEGIN IMMEDIATE`` transaction.
+
+        The caller commits with ``COMMIT``; a transaction still open when the
+        block ends is rolled back.
+
+        Raises:
+            UsageError: if this thread has a transaction open on this database
+                already (a nested one would wait for itself, or share it).
+            StorageError: if the write lock is not had within the busy timeout.
+        """
+        if getattr(self._local, "busy", False):
+            msg = (
+                "this thread has a transaction open on the database already: "
+                "finish it before starting another (nesting is not supported)"
+            )
+            raise UsageError(msg)
+        self._local.busy = True
+        try:
+            with self.connection() as conn:
+                with self._wrap_errors("begin a transaction in"):
+                    conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                finally:
+                    if conn.in_transaction:
+                        with self._wrap_errors("roll back a transaction in"):
+                            conn.execute("ROLLBACK")
+        finally:
+            self._local.busy = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def _migrate(self) -> None:
         latest = len(self.migrations)

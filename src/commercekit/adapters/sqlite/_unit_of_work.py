@@ -13,7 +13,7 @@ import cattrs
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.sqlite._database import SQLiteDatabase
-from commercekit.errors import StorageError, UsageError
+from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.ports import (
     Clock,
     DomainEvent,
@@ -66,7 +66,7 @@ class SQLiteUnitOfWork(BaseUnitOfWork):
     serialized as JSON by commercekit's cattrs converter.
 
     Args:
-        database: The database; a new in-memory one by default.
+        database: The database this unit of work reads and writes.
         publisher: Receives events after commit; ``None`` keeps them in the outbox.
         clock: Stamps event envelopes.
         ids: Makes event ids.
@@ -79,14 +79,14 @@ class SQLiteUnitOfWork(BaseUnitOfWork):
 
     def __init__(
         self,
-        database: SQLiteDatabase | None = None,
+        database: SQLiteDatabase,
         *,
         publisher: EventPublisher | None = None,
         clock: Clock | None = None,
         ids: IdFactory | None = None,
     ) -> None:
         super().__init__(publisher=publisher, clock=clock, ids=ids)
-        self.database = database if database is not None else SQLiteDatabase()
+        self.database = database
         self.converter: cattrs.Converter = make_converter()
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
@@ -115,45 +115,53 @@ class SQLiteUnitOfWork(BaseUnitOfWork):
 
     def _begin(self) -> None:
         lease = contextlib.ExitStack()
-        try:
-            conn = lease.enter_context(self.database.connection())
-            with self._errors("begin a transaction"):
-                conn.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            lease.close()
-            raise
+        self._connection = lease.enter_context(self.database.transaction())
         self._lease = lease
-        self._connection = conn
+
+    def _row(self, envelope: EventEnvelope) -> tuple[str, str, str, str]:
+        try:
+            payload = json.dumps(
+                self.converter.unstructure(envelope.event),
+                sort_keys=True,
+                separators=(",", ":"),
+            )
+        except (TypeError, ValueError) as exc:
+            msg = f"the event {envelope.name} cannot be stored as JSON: {exc}"
+            raise StorageError(msg) from exc
+        return (
+            envelope.event_id,
+            event_type_name(type(envelope.event)),
+            envelope.recorded_at.isoformat(),
+            payload,
+        )
 
     def _commit(self, envelopes: Sequence[EventEnvelope]) -> None:
         conn = self.connection
-        rows = [
-            (
-                envelope.event_id,
-                event_type_name(type(envelope.event)),
-                envelope.recorded_at.isoformat(),
-                json.dumps(
-                    self.converter.unstructure(envelope.event),
-                    sort_keys=True,
-                    separators=(",", ":"),
-                ),
-            )
-            for envelope in envelopes
-        ]
-        with self._errors("commit"):
+        rows = [self._row(envelope) for envelope in envelopes]
+        try:
             conn.executemany(
                 "INSERT INTO outbox (event_id, event_type, recorded_at, payload) "
                 "VALUES (?, ?, ?, ?)",
                 rows,
             )
+        except sqlite3.IntegrityError as exc:
+            taken = [
+                row[0]
+                for row in rows
+                if conn.execute(
+                    "SELECT 1 FROM outbox WHERE event_id = ?", (row[0],)
+                ).fetchone()
+            ]
+            raise DuplicateError(kind="event", key=", ".join(taken)) from exc
+        except sqlite3.Error as exc:
+            msg = f"cannot commit in {self.database.path!r}: {exc}"
+            raise StorageError(msg) from exc
+        with self._errors("commit"):
             conn.execute("COMMIT")
         self._end()
 
     def _rollback(self) -> None:
-        conn = self._connection
-        if conn is not None and conn.in_transaction:
-            with self._errors("roll back"):
-                conn.execute("ROLLBACK")
+        # Leaving the transaction's lease rolls back what is still open.
         self._end()
 
     def _end(self) -> None:
@@ -165,29 +173,44 @@ class SQLiteUnitOfWork(BaseUnitOfWork):
     def _release(self) -> None:
         self._end()
 
-    def _pending(self, limit: int | None) -> list[EventEnvelope]:
-        with self.database.connection() as conn, self._errors("read the outbox"):
-            rows = conn.execute(
-                "SELECT event_id, event_type, recorded_at, payload FROM outbox "
-                "WHERE dispatched_at IS NULL ORDER BY sequence LIMIT ?",
-                (-1 if limit is None else limit,),
-            ).fetchall()
-        envelopes = []
-        for event_id, type_name, recorded_at, payload in rows:
-            cls = resolve_event_type(type_name)
-            try:
-                event = self.converter.structure(json.loads(payload), cls)
-            except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-                msg = f"the stored event {event_id} ({type_name}) cannot be read"
-                raise StorageError(msg) from exc
-            envelopes.append(
-                EventEnvelope(
-                    event_id=event_id,
-                    recorded_at=datetime.fromisoformat(recorded_at),
-                    event=event,
-                )
-            )
-        return envelopes
+    _BATCH = 100
+
+    def _pending(self, limit: int | None) -> Iterator[EventEnvelope]:
+        # Read in small batches and hold no connection while the publisher
+        # runs; decode one row at a time, so a bad row stops the dispatch only
+        # where it stands.
+        after, left = -1, limit
+        while left is None or left > 0:
+            size = self._BATCH if left is None else min(self._BATCH, left)
+            with self.database.connection() as conn, self._errors("read the outbox"):
+                rows = conn.execute(
+                    "SELECT sequence, event_id, event_type, recorded_at, payload "
+                    "FROM outbox WHERE dispatched_at IS NULL AND sequence > ? "
+                    "ORDER BY sequence LIMIT ?",
+                    (after, size),
+                ).fetchall()
+            for sequence, event_id, type_name, recorded_at, payload in rows:
+                yield self._envelope(event_id, type_name, recorded_at, payload)
+                after = sequence
+            if left is not None:
+                left -= len(rows)
+            if len(rows) < size:
+                return
+
+    def _envelope(
+        self, event_id: str, type_name: str, recorded_at: str, payload: str
+    ) -> EventEnvelope:
+        cls = resolve_event_type(type_name)
+        try:
+            event = self.converter.structure(json.loads(payload), cls)
+        except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+            msg = f"the stored event {event_id} ({type_name}) cannot be read"
+            raise StorageError(msg) from exc
+        return EventEnvelope(
+            event_id=event_id,
+            recorded_at=datetime.fromisoformat(recorded_at),
+            event=event,
+        )
 
     def _mark_dispatched(self, event_ids: Sequence[str]) -> None:
         now = self.clock.now().isoformat()
