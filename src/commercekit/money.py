@@ -26,7 +26,7 @@ import decimal
 import enum
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Final, Self, overload
+from typing import Final, Self, TypeVar, overload
 
 import moneyed
 from babel import Locale, UnknownLocaleError
@@ -34,6 +34,8 @@ from babel import Locale, UnknownLocaleError
 from commercekit.errors import CurrencyMismatchError, ValidationError
 
 __all__ = [
+    "MAX_MAGNITUDE",
+    "MIN_MAGNITUDE",
     "Amount",
     "Money",
     "Rounding",
@@ -64,14 +66,15 @@ so no ``decimal.getcontext()`` setting elsewhere can change an amount."""
 _DIVISION: Final = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN)
 """Division rarely ends: it keeps 28 significant digits, then a rule rounds."""
 
-MAX_DIGITS_BEFORE_POINT: Final = 30
-"""Amounts, rates and weights stay below ``10**30`` in size ..."""
+MAX_MAGNITUDE: Final = 29
+"""The highest place a leading digit may take, so numbers stay below ``10**30``."""
 
-MAX_DECIMAL_PLACES: Final = 40
-"""... and have at most 40 decimal places.
+MIN_MAGNITUDE: Final = -40
+"""The lowest place a leading digit may take, 40 places after the point.
 
-Far beyond any price, these bounds keep a hostile input such as ``"1e999999999"``
-from making an innocent-looking rounding or split run for minutes."""
+Both bounds are on :meth:`decimal.Decimal.adjusted`. Far beyond any price,
+they keep a hostile input such as ``"1e999999999"`` or ``"1e-999999999"`` from
+making an innocent-looking rounding, sum or split run for minutes."""
 
 _NOT_MONEY: Final = frozenset(
     # ISO 4217 lists no minor unit for these: metals, units of account, tests.
@@ -92,9 +95,7 @@ _NOT_MONEY: Final = frozenset(
     ]
 )
 
-_FORMATTING: Final = decimal.Context(
-    prec=MAX_DIGITS_BEFORE_POINT + MAX_DECIMAL_PLACES + 10
-)
+_FORMATTING: Final = decimal.Context(prec=MAX_MAGNITUDE - MIN_MAGNITUDE + 10)
 
 _FLOAT_HINT: Final = (
     "pass a Decimal or a string such as '19.99' instead: floats cannot hold "
@@ -105,6 +106,25 @@ _FLOAT_HINT: Final = (
 def _unsigned_zero(amount: Decimal) -> Decimal:
     """Turn ``-0.00`` into ``0.00``: a shop never shows or stores negative zero."""
     return amount.copy_abs() if not amount and amount.is_signed() else amount
+
+
+_M = TypeVar("_M", bound="Money")
+_new_object: Final = object.__new__
+
+
+def _build(cls: type[_M], amount: Decimal, currency: moneyed.Currency) -> _M:
+    """Make money from the module's own arithmetic, skipping the input checks.
+
+    The amount is a finite Decimal and the currency one of the table's; only a
+    negative zero is turned positive.
+    """
+    if not amount and amount.is_signed():
+        amount = amount.copy_abs()
+    made = _new_object(cls)
+    fields = made.__dict__
+    fields["amount"] = amount
+    fields["currency"] = currency
+    return made
 
 
 def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
@@ -163,18 +183,13 @@ def to_decimal(value: object, *, field: str = "amount") -> Decimal:
     if not result.is_finite():
         msg = f"{field} must be a finite number, not {result}"
         raise ValidationError(msg, field=field)
-    if result:
-        exponent = result.as_tuple().exponent
-        if result.adjusted() >= MAX_DIGITS_BEFORE_POINT or (
-            isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES
-        ):
-            msg = (
-                f"{field} {value!r} is out of range: commercekit takes numbers below "
-                f"10**{MAX_DIGITS_BEFORE_POINT} with at most {MAX_DECIMAL_PLACES} "
-                "decimal places"
-            )
-            raise ValidationError(msg, field=field)
-        return result
+    if not MIN_MAGNITUDE <= result.adjusted() <= MAX_MAGNITUDE:
+        msg = (
+            f"{field} {value!r} is out of range: commercekit takes numbers below "
+            f"10**{MAX_MAGNITUDE + 1} whose first digit is at most "
+            f"{-MIN_MAGNITUDE} places after the point"
+        )
+        raise ValidationError(msg, field=field)
     return _unsigned_zero(result)
 
 
@@ -252,16 +267,6 @@ class Money(moneyed.Money):
         fields["amount"] = to_decimal(amount)
         fields["currency"] = get_currency(currency)
 
-    @classmethod
-    def _trusted(cls, amount: Decimal, currency: moneyed.Currency) -> Self:
-        # For results of the library's own arithmetic: the amount is a finite
-        # Decimal and the currency one of the table's, so skip the checks.
-        made = cls.__new__(cls)
-        fields = made.__dict__
-        fields["amount"] = _unsigned_zero(amount)
-        fields["currency"] = currency
-        return made
-
     def __setattr__(self, name: str, value: object) -> None:
         msg = f"Money is immutable: make a new amount instead of setting {name!r}"
         raise AttributeError(msg)
@@ -280,7 +285,9 @@ class Money(moneyed.Money):
         if isinstance(other, moneyed.Money):
             if other.currency is not self.currency:
                 self._same_currency(other)
-            return self._trusted(_EXACT.add(self.amount, other.amount), self.currency)
+            return _build(
+                type(self), _EXACT.add(self.amount, other.amount), self.currency
+            )
         if type(other) is int and other == 0:
             # Keeps ``sum(amounts)`` working, which starts from the int 0.
             return self
@@ -291,16 +298,16 @@ class Money(moneyed.Money):
     def __sub__(self, other: object) -> Self:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
-            return self._trusted(
-                _EXACT.subtract(self.amount, other.amount), self.currency
+            return _build(
+                type(self), _EXACT.subtract(self.amount, other.amount), self.currency
             )
         return NotImplemented
 
     def __rsub__(self, other: object) -> Self:
         if isinstance(other, moneyed.Money):
             self._same_currency(other)
-            return self._trusted(
-                _EXACT.subtract(other.amount, self.amount), self.currency
+            return _build(
+                type(self), _EXACT.subtract(other.amount, self.amount), self.currency
             )
         return NotImplemented
 
@@ -309,7 +316,7 @@ class Money(moneyed.Money):
         if isinstance(value, moneyed.Money):
             return NotImplemented  # money times money means nothing
         factor = to_decimal(value, field="factor")
-        return self._trusted(_EXACT.multiply(self.amount, factor), self.currency)
+        return _build(type(self), _EXACT.multiply(self.amount, factor), self.currency)
 
     __rmul__ = __mul__  # type: ignore[assignment]
 
@@ -323,7 +330,7 @@ class Money(moneyed.Money):
             self._same_currency(other)
             return _divide(self.amount, other.amount)
         divisor = to_decimal(other, field="divisor")
-        return self._trusted(_divide(self.amount, divisor), self.currency)
+        return _build(type(self), _divide(self.amount, divisor), self.currency)
 
     def __rtruediv__(self, other: object) -> Decimal:  # type: ignore[override]
         if isinstance(other, moneyed.Money):
@@ -336,8 +343,10 @@ class Money(moneyed.Money):
 
     def __rmod__(self, other: object) -> Self:
         percent = to_decimal(other, field="percentage")
-        return self._trusted(
-            _EXACT.divide(_EXACT.multiply(percent, self.amount), 100), self.currency
+        return _build(
+            type(self),
+            _EXACT.divide(_EXACT.multiply(percent, self.amount), 100),
+            self.currency,
         )
 
     def __eq__(self, other: object) -> bool:
@@ -388,7 +397,7 @@ class Money(moneyed.Money):
             msg = f"ndigits must be an int, not {places!r}"
             raise ValidationError(msg, field="ndigits")
         rounded = _round_amount(self.amount, places, Rounding.HALF_UP)
-        return self._trusted(rounded, self.currency)
+        return _build(type(self), rounded, self.currency)
 
     def __repr__(self) -> str:
         return f"Money('{self.amount}', '{self.currency.code}')"
@@ -455,14 +464,15 @@ def sum_money(
     code = get_currency(currency)
     total = Decimal(0)
     items: Iterable[object] = amounts  # checked at run time too
-    for item in items:
-        if not isinstance(item, moneyed.Money):
-            msg = f"expected Money, got {type(item).__name__}"
-            raise ValidationError(msg)
-        if item.currency is not code and item.currency != code:
-            raise CurrencyMismatchError(expected=code.code, got=item.currency.code)
-        total = _EXACT.add(total, item.amount)
-    return Money._trusted(total, code)
+    with decimal.localcontext(_EXACT):  # once for the loop: `+` is exact here
+        for item in items:
+            if not isinstance(item, moneyed.Money):
+                msg = f"expected Money, got {type(item).__name__}"
+                raise ValidationError(msg)
+            if item.currency is not code and item.currency != code:
+                raise CurrencyMismatchError(expected=code.code, got=item.currency.code)
+            total += item.amount
+    return _build(Money, total, code)
 
 
 class Rounding(enum.StrEnum):
@@ -526,7 +536,7 @@ def quantize(value: moneyed.Money, rounding: Rounding = Rounding.HALF_UP) -> Mon
     amount = _as_money(value)
     places = minor_units(amount.currency)
     rounded = _round_amount(amount.amount, places, _rounding(rounding))
-    return amount._trusted(rounded, amount.currency)
+    return _build(type(amount), rounded, amount.currency)
 
 
 def _minor_units_of(value: Money, places: int) -> int:
@@ -605,7 +615,7 @@ def allocate(
         if weight_sum == 0:
             if remaining == 0:
                 return [
-                    whole._trusted(Decimal(0).scaleb(-places), whole.currency)
+                    _build(type(whole), Decimal(0).scaleb(-places), whole.currency)
                 ] * len(numbers)
             msg = "the weights add up to zero, so there is no proportion to split by"
             raise ValidationError(msg, field="weights")
@@ -621,7 +631,7 @@ def allocate(
         parts[index] += 1
     currency = whole.currency
     return [
-        whole._trusted(Decimal(sign * part).scaleb(-places, _EXACT), currency)
+        _build(type(whole), Decimal(sign * part).scaleb(-places, _EXACT), currency)
         for part in parts
     ]
 
