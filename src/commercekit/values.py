@@ -7,11 +7,111 @@ contexts need it.
 
 from __future__ import annotations
 
+import enum
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Final, NewType, Self, TypeVar
 
 from commercekit.errors import ValidationError
 
-__all__ = ["as_utc"]
+__all__ = ["FrozenMap", "Sku", "TaxCategory", "as_utc", "sku"]
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class FrozenMap(Mapping[_K, _V]):
+    """A read-only, hashable mapping for fields of frozen values.
+
+    It compares equal to a dict with the same items, and copies of it (even
+    deep ones) are itself, as nothing can change it.
+
+    >>> options = FrozenMap({"color": "white", "size": "42"})
+    >>> options["size"], options == {"size": "42", "color": "white"}
+    ('42', True)
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, items: Mapping[_K, _V] | Iterable[tuple[_K, _V]] = ()) -> None:
+        self._data: dict[_K, _V] = dict(items)
+        self._hash: int | None = None
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other.items())
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def __copy__(self) -> Self:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        return self
+
+    def __reduce__(self) -> tuple[type[Self], tuple[dict[_K, _V]]]:
+        return (type(self), (self._data,))
+
+
+Sku = NewType("Sku", str)
+"""A stock keeping unit: the merchant's code for one sellable variant."""
+
+_SKU: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+
+
+def sku(value: str) -> Sku:
+    """Check a stock keeping unit and return it as a :data:`Sku`.
+
+    A SKU is 1 to 64 characters: letters, digits, ``.``, ``_``, ``/`` and
+    ``-``, starting with a letter or digit. Case matters (``sneaker-42`` and
+    ``SNEAKER-42`` are two SKUs), surrounding spaces do not.
+
+    Raises:
+        ValidationError: for anything else.
+
+    >>> sku(" SNEAKER-WHITE-42 ")
+    'SNEAKER-WHITE-42'
+    """
+    checked: object = value  # checked at run time too, for untyped callers
+    if not isinstance(checked, str) or not _SKU.fullmatch(checked.strip()):
+        msg = (
+            f"SKU {value!r} is not valid: use 1 to 64 letters, digits, '.', '_', "
+            "'/' or '-', starting with a letter or digit"
+        )
+        raise ValidationError(msg, field="sku")
+    return Sku(checked.strip())
+
+
+class TaxCategory(enum.StrEnum):
+    """Which VAT rate of a country applies to a good or service."""
+
+    STANDARD = "standard"
+    """The standard rate (19% in Germany)."""
+    REDUCED = "reduced"
+    """The reduced rate (7% in Germany: food, books)."""
+    SUPER_REDUCED = "super_reduced"
+    """A super-reduced rate, where a country has one (France, Spain, ...)."""
+    ZERO = "zero"
+    """Taxable at a rate of zero."""
+    EXEMPT = "exempt"
+    """Exempt from VAT."""
 
 
 def as_utc(value: datetime, *, field: str = "instant") -> datetime:

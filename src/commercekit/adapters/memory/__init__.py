@@ -5,6 +5,7 @@ the process ends. :class:`InMemoryStore` holds the data; each
 :class:`InMemoryUnitOfWork` is one transaction over it.
 """
 
+from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._unit_of_work import InMemoryStore, InMemoryUnitOfWork
 
-__all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
+__all__ = ["InMemoryProductRepository", "InMemoryStore", "InMemoryUnitOfWork"]

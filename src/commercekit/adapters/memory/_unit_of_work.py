@@ -9,6 +9,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
+from commercekit.adapters.memory._catalog import InMemoryProductRepository
+from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 
@@ -68,7 +70,7 @@ class InMemoryStore:
             yield
 
 
-class InMemoryUnitOfWork(BaseUnitOfWork):
+class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
     """A unit of work over an :class:`InMemoryStore`.
 
     A transaction holds the store's lock from ``with`` to commit or rollback, so
@@ -77,8 +79,9 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
     deep-copied on the way in and out, so no caller holds a reference into the
     store.
 
-    Repositories keep their rows with :meth:`read`, :meth:`write`,
-    :meth:`remove` and :meth:`rows`, each naming a table.
+    It has every repository of commercekit (``products``, ...), so one
+    transaction spans contexts. Repositories keep their rows with :meth:`read`,
+    :meth:`write`, :meth:`remove` and :meth:`rows`, each naming a table.
 
     Args:
         store: The store this unit of work reads and writes.
@@ -108,6 +111,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork):
         self.store = store
         self._staged: dict[str, dict[str, Any]] = {}
         self._holding = False
+        self.products: ProductRepository = InMemoryProductRepository(self)
 
     # -- storage hooks -----------------------------------------------------
 

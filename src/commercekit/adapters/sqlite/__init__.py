@@ -7,7 +7,9 @@ Queried fields are indexed columns; events wait in an ``outbox`` table until
 they are published.
 """
 
-from commercekit.adapters.sqlite._database import MIGRATIONS, Migration, SQLiteDatabase
+from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
+from commercekit.adapters.sqlite._database import SQLiteDatabase
+from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
 from commercekit.adapters.sqlite._unit_of_work import (
     SQLiteUnitOfWork,
     event_type_name,
@@ -18,6 +20,7 @@ __all__ = [
     "MIGRATIONS",
     "Migration",
     "SQLiteDatabase",
+    "SQLiteProductRepository",
     "SQLiteUnitOfWork",
     "event_type_name",
     "resolve_event_type",

@@ -11,8 +11,7 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Self
 
-import attrs
-
+from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
 from commercekit.errors import (
     SchemaVersionError,
     StorageError,
@@ -20,50 +19,7 @@ from commercekit.errors import (
     ValidationError,
 )
 
-__all__ = ["MIGRATIONS", "Migration", "SQLiteDatabase"]
-
-
-@attrs.frozen
-class Migration:
-    """One step of the schema: the statements that take it to ``version``.
-
-    Args:
-        version: The schema version after this step; steps count 1, 2, 3, ...
-        description: What the step adds, for people.
-        statements: SQL statements, run in order in one transaction.
-    """
-
-    version: int
-    description: str
-    statements: tuple[str, ...]
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(
-        1,
-        "the outbox of domain events",
-        (
-            """
-            CREATE TABLE outbox (
-                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                event_id TEXT NOT NULL UNIQUE,
-                event_type TEXT NOT NULL,
-                recorded_at TEXT NOT NULL,
-                payload TEXT NOT NULL,
-                dispatched_at TEXT
-            )
-            """,
-            """
-            CREATE INDEX outbox_pending ON outbox (sequence)
-            WHERE dispatched_at IS NULL
-            """,
-        ),
-    ),
-)
-"""The schema of commercekit's SQLite adapters, one step per version.
-
-Each context appends the steps that create its tables; a step, once released,
-never changes."""
+__all__ = ["SQLiteDatabase"]
 
 
 def _check_migrations(migrations: Sequence[Migration]) -> None:

@@ -12,7 +12,9 @@ from datetime import datetime
 import cattrs
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
+from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
+from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.ports import (
     Clock,
@@ -56,7 +58,7 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
     return target
 
 
-class SQLiteUnitOfWork(BaseUnitOfWork):
+class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
     """A unit of work over a :class:`SQLiteDatabase`.
 
     ``with uow:`` takes a connection and runs ``BEGIN IMMEDIATE``, so a unit of
@@ -88,6 +90,7 @@ class SQLiteUnitOfWork(BaseUnitOfWork):
         super().__init__(publisher=publisher, clock=clock, ids=ids)
         self.database = database
         self.converter: cattrs.Converter = make_converter()
+        self.products: ProductRepository = SQLiteProductRepository(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 
