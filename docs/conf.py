@@ -80,8 +80,11 @@ _IMPORTED_NAMES = (
 nitpick_ignore_regex = [
     (r"py:.*", rf"(?:{_EXTERNAL_MODULES})(?:\..+)?"),
     (r"py:.*", rf"(?:{_BUILTIN_NAMES}|{_IMPORTED_NAMES})"),
-    # The type variable of ``serialization.loads(text, cls) -> _T``.
-    (r"py:.*", r"commercekit\.serialization\._T"),
+    # Private type variables (``_T``, ``_K``) in public signatures.
+    (r"py:.*", r"commercekit\.[\w.]*\._[A-Z]\w*"),
+    # Identifier NewTypes keep the private module they are declared in; the
+    # public name is documented in the package (``commercekit.catalog.ProductId``).
+    (r"py:class", r"commercekit\.\w+\._\w+\.\w+Id"),
 ]
 
 # -- HTML ---------------------------------------------------------------------------

@@ -12,16 +12,28 @@ from typing import Any
 __all__ = ["register_strategies"]
 
 
-def _money_strategy(_: type[Any]) -> Any:
-    from commercekit.testing.strategies import money  # noqa: PLC0415 - lazily
+def _lazy(name: str) -> Any:
+    def strategy(_: type[Any]) -> Any:
+        from commercekit.testing import strategies  # noqa: PLC0415 - lazily
 
-    return money()
+        return getattr(strategies, name)()
+
+    return strategy
 
 
 def register_strategies() -> None:
     """Register a strategy for every public commercekit type Hypothesis cannot infer."""
     from hypothesis import strategies as st  # noqa: PLC0415 - only when called
 
-    from commercekit.money import Money  # noqa: PLC0415 - keeps the hook light
+    # Imported here, not at the top, to keep Hypothesis's start-up light.
+    from commercekit.catalog import (  # noqa: PLC0415
+        LocalizedText,
+        Product,
+        Variant,
+    )
+    from commercekit.money import Money  # noqa: PLC0415
 
-    st.register_type_strategy(Money, _money_strategy)
+    st.register_type_strategy(Money, _lazy("money"))
+    st.register_type_strategy(LocalizedText, _lazy("localized_texts"))
+    st.register_type_strategy(Variant, _lazy("variants"))
+    st.register_type_strategy(Product, _lazy("products"))

@@ -12,15 +12,33 @@ from __future__ import annotations
 
 import functools
 import math
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import moneyed
 from hypothesis import strategies as st
+from stdnum import ean
 
+from commercekit.catalog import (
+    LocalizedText,
+    NonReturnableReason,
+    Product,
+    ProductId,
+    Variant,
+)
 from commercekit.errors import ValidationError
 from commercekit.money import Amount, Money, minor_units, to_decimal
+from commercekit.values import Sku, TaxCategory
 
-__all__ = ["currencies", "money"]
+__all__ = [
+    "currencies",
+    "gtins",
+    "localized_texts",
+    "money",
+    "products",
+    "skus",
+    "variants",
+]
 
 _DEFAULT_BOUND = Decimal(1_000_000_000)
 
@@ -96,3 +114,87 @@ def money(
     if isinstance(currency, str):
         return in_currency(currency.strip().upper())
     return (currencies() if currency is None else currency).flatmap(in_currency)
+
+
+_SKU_FIRST = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def skus() -> st.SearchStrategy[Sku]:
+    """Draw valid SKUs such as ``"SN-W-42"``."""
+    return st.builds(
+        lambda first, rest: Sku(first + rest),
+        st.sampled_from(_SKU_FIRST),
+        st.text(_SKU_FIRST + "._/-", max_size=20),
+    )
+
+
+def gtins() -> st.SearchStrategy[str]:
+    """Draw GTINs with a correct check digit: EAN-8, UPC-A or EAN-13."""
+    return st.sampled_from([7, 11, 12]).flatmap(
+        lambda size: st.text("0123456789", min_size=size, max_size=size).map(
+            lambda digits: digits + ean.calc_check_digit(digits)
+        )
+    )
+
+
+_WORDS = st.sampled_from(
+    ["Sneaker", "weiß", "grün", "Größe", "Leder", "blue", "Café", "classic", "Öko"]
+)
+
+
+def localized_texts() -> st.SearchStrategy[LocalizedText]:
+    """Draw texts of a few words, with translations for some locales."""
+    words = st.lists(_WORDS, min_size=1, max_size=4).map(" ".join)
+    return st.builds(
+        LocalizedText,
+        words,
+        st.dictionaries(st.sampled_from(["en", "fr", "de_AT"]), words, max_size=2),
+    )
+
+
+_OPTIONS = st.dictionaries(
+    st.sampled_from(["color", "size", "width"]),
+    st.sampled_from(["white", "black", "grün", "41", "42", "43", "wide"]),
+    max_size=3,
+)
+
+
+def variants(sku: st.SearchStrategy[Sku] | None = None) -> st.SearchStrategy[Variant]:
+    """Draw variants with every field filled in some of the time."""
+    return st.builds(
+        Variant,
+        sku=skus() if sku is None else sku,
+        options=_OPTIONS,
+        gtin=st.none() | gtins(),
+        weight_grams=st.integers(0, 50_000),
+        tax_category=st.sampled_from(TaxCategory),
+        cost_price=st.none() | money("EUR", min_value=0, max_value=10_000),
+        not_returnable=st.none() | st.sampled_from(NonReturnableReason),
+    )
+
+
+def products() -> st.SearchStrategy[Product]:
+    """Draw products with up to four variants of distinct SKUs."""
+    return st.builds(
+        Product,
+        product_id=st.text("abcdef0123456789-", min_size=1, max_size=12).map(ProductId),
+        name=localized_texts(),
+        description=localized_texts(),
+        brand=st.sampled_from(["", "Nordlicht", "Südwind"]),
+        categories=st.lists(
+            st.sampled_from(["shoes", "shoes/sneakers", "bags"]), max_size=2
+        ),
+        attributes=st.dictionaries(
+            st.sampled_from(["material", "sole"]),
+            st.sampled_from(["leather", "rubber", "Öko-Baumwolle"]),
+            max_size=2,
+        ),
+        variants=st.lists(variants(), max_size=4, unique_by=lambda v: v.sku),
+        related=st.lists(st.sampled_from(["p-1", "p-2"]).map(ProductId), max_size=2),
+        active=st.booleans(),
+        created_at=st.integers(0, 10 * 365 * 24 * 3600).map(
+            lambda seconds: (
+                datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+            )
+        ),
+    )

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from commercekit.catalog import Product, gtin
 from commercekit.errors import ValidationError
 from commercekit.money import Money, minor_units
 from commercekit.testing import strategies as cks
+from commercekit.values import sku
 
 
 @given(st.from_type(Money))
@@ -52,3 +54,18 @@ def test_bad_bounds_are_refused() -> None:
 def test_an_empty_range_in_the_minor_unit_is_refused() -> None:
     with pytest.raises(ValidationError, match="no amount in EUR"):
         cks.money("EUR", min_value="0.001", max_value="0.009")
+
+
+@given(st.from_type(Product))
+def test_from_type_builds_valid_products(product: Product) -> None:
+    """Every drawn product keeps the catalog's rules: distinct, valid SKUs."""
+    assert len(set(product.skus)) == len(product.skus)
+    for variant in product.variants:
+        assert sku(variant.sku) == variant.sku
+        if variant.gtin is not None:
+            assert gtin(variant.gtin) == variant.gtin
+
+
+@given(cks.gtins())
+def test_drawn_gtins_pass_the_checksum(code: str) -> None:
+    assert gtin(code) == code
