@@ -15,7 +15,7 @@ from typing import Final, NewType, Self, TypeVar
 
 from commercekit.errors import ValidationError
 
-__all__ = ["FrozenMap", "Sku", "TaxCategory", "as_utc", "sku"]
+__all__ = ["FrozenMap", "Sku", "TaxCategory", "as_utc", "positive_int", "sku"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -143,3 +143,18 @@ def as_utc(value: datetime, *, field: str = "instant") -> datetime:
         )
         raise ValidationError(msg, field=field)
     return checked.astimezone(UTC)
+
+
+def positive_int(value: object, *, field: str) -> int:
+    """Check that ``value`` is an int of at least 1 (a count, a limit, a page).
+
+    Raises:
+        ValidationError: for anything else, ``True`` and ``2.0`` included.
+
+    >>> positive_int(3, field="limit")
+    3
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"{field} must be a positive int, not {value!r}"
+        raise ValidationError(msg, field=field)
+    return value

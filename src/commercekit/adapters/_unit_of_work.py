@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Self
 
-from commercekit.errors import UsageError, ValidationError
+from commercekit.errors import UsageError
 from commercekit.ports import (
     Clock,
     EventEnvelope,
@@ -19,6 +19,7 @@ from commercekit.ports import (
     ULIDIdFactory,
     UnitOfWork,
 )
+from commercekit.values import positive_int
 
 __all__ = ["BaseUnitOfWork"]
 
@@ -221,9 +222,8 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         if self.publisher is None:
             msg = "this unit of work has no publisher to dispatch events to"
             raise UsageError(msg)
-        if limit is not None and (isinstance(limit, bool) or limit < 1):
-            msg = f"limit must be a positive int or None, not {limit!r}"
-            raise ValidationError(msg, field="limit")
+        if limit is not None:
+            positive_int(limit, field="limit")
         return self._dispatch(self._pending(limit))
 
     def _dispatch(self, envelopes: Iterable[EventEnvelope]) -> int:

@@ -15,15 +15,23 @@ from commercekit.catalog._model import (
     Variant,
     gtin,
 )
-from commercekit.catalog._ports import CatalogUnitOfWork, ProductRepository
+from commercekit.catalog._ports import (
+    Availability,
+    CatalogUnitOfWork,
+    ProductRepository,
+)
+from commercekit.catalog._service import Suggestion, related_variants
 
 __all__ = [
+    "Availability",
     "CatalogUnitOfWork",
     "LocalizedText",
     "NonReturnableReason",
     "Product",
     "ProductId",
     "ProductRepository",
+    "Suggestion",
     "Variant",
     "gtin",
+    "related_variants",
 ]

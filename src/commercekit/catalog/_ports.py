@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Protocol
 
 from commercekit.catalog._model import Product, ProductId
 from commercekit.ports import UnitOfWork
+from commercekit.values import Sku
 
-__all__ = ["CatalogUnitOfWork", "ProductRepository"]
+__all__ = ["Availability", "CatalogUnitOfWork", "ProductRepository"]
+
+
+class Availability(Protocol):
+    """Tells which variants can be sold now.
+
+    Stock belongs to the inventory context, which sits above the catalog; the
+    catalog asks through this port, and the application (or inventory) fills
+    it.
+    """
+
+    def in_stock(self, skus: Collection[Sku]) -> set[Sku]:
+        """Return those of ``skus`` that are in stock; unknown SKUs are not."""
+        ...
 
 
 class ProductRepository(Protocol):

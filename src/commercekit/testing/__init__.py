@@ -8,6 +8,7 @@ The names here import without Hypothesis or pytest. Two submodules need them:
   port must pass, to subclass in your own tests (needs pytest).
 """
 
+from commercekit.testing._catalog import FakeAvailability
 from commercekit.testing._helpers import FixedClock, RecordingPublisher, SequentialIds
 
-__all__ = ["FixedClock", "RecordingPublisher", "SequentialIds"]
+__all__ = ["FakeAvailability", "FixedClock", "RecordingPublisher", "SequentialIds"]
