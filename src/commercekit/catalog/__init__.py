@@ -20,18 +20,52 @@ from commercekit.catalog._ports import (
     CatalogUnitOfWork,
     ProductRepository,
 )
+from commercekit.catalog._search import (
+    MAX_PER_PAGE,
+    MAX_SEARCH_WORDS,
+    PriceLookup,
+    ProductHit,
+    ProductSearch,
+    SearchQuery,
+    SearchResult,
+    Sort,
+    fold,
+    search_terms,
+)
+from commercekit.catalog._search_rules import (
+    SearchDocument,
+    build_result,
+    documents_for,
+    matches,
+    relevance,
+)
 from commercekit.catalog._service import Suggestion, related_variants
 
 __all__ = [
+    "MAX_PER_PAGE",
+    "MAX_SEARCH_WORDS",
     "Availability",
     "CatalogUnitOfWork",
     "LocalizedText",
     "NonReturnableReason",
+    "PriceLookup",
     "Product",
+    "ProductHit",
     "ProductId",
     "ProductRepository",
+    "ProductSearch",
+    "SearchDocument",
+    "SearchQuery",
+    "SearchResult",
+    "Sort",
     "Suggestion",
     "Variant",
+    "build_result",
+    "documents_for",
+    "fold",
     "gtin",
+    "matches",
     "related_variants",
+    "relevance",
+    "search_terms",
 ]

@@ -216,7 +216,7 @@ def test_events_are_stored_as_json_under_their_type_name(tmp_path: Path) -> None
         event_type, payload = conn.execute(
             "SELECT event_type, payload FROM outbox"
         ).fetchone()
-    assert event_type == "commercekit.testing.contracts:SampleEvent"
+    assert event_type == "commercekit.testing.contracts._unit_of_work:SampleEvent"
     assert payload == (
         '{"amount":{"amount":"19.99","currency":"EUR"},'
         '"at":"2026-01-05T09:30:00+00:00","note":"order: placed"}'

@@ -10,6 +10,7 @@ they are published.
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
+from commercekit.adapters.sqlite._search import SQLiteProductSearch, match_expression
 from commercekit.adapters.sqlite._unit_of_work import (
     SQLiteUnitOfWork,
     event_type_name,
@@ -21,7 +22,9 @@ __all__ = [
     "Migration",
     "SQLiteDatabase",
     "SQLiteProductRepository",
+    "SQLiteProductSearch",
     "SQLiteUnitOfWork",
     "event_type_name",
+    "match_expression",
     "resolve_event_type",
 ]

@@ -69,6 +69,67 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX catalog_products_created ON catalog_products (created_at)",
         ),
     ),
+    Migration(
+        3,
+        "catalog search: variant documents, their values, prices and words",
+        (
+            """
+        CREATE TABLE search_documents (
+            doc_id INTEGER PRIMARY KEY,
+            sku TEXT NOT NULL UNIQUE,
+            product_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            brand TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """,
+            "CREATE INDEX search_documents_product ON search_documents (product_id)",
+            """
+        CREATE TABLE search_values (
+            doc_id INTEGER NOT NULL
+                REFERENCES search_documents (doc_id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (doc_id, key, value)
+        ) WITHOUT ROWID
+        """,
+            "CREATE INDEX search_values_key ON search_values (key, value)",
+            """
+        CREATE TABLE search_prices (
+            doc_id INTEGER NOT NULL
+                REFERENCES search_documents (doc_id) ON DELETE CASCADE,
+            currency TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, currency)
+        ) WITHOUT ROWID
+        """,
+            "CREATE INDEX search_prices_amount "
+            "ON search_prices (currency, amount_minor)",
+            """
+        CREATE TABLE search_categories (
+            doc_id INTEGER NOT NULL
+                REFERENCES search_documents (doc_id) ON DELETE CASCADE,
+            category TEXT NOT NULL,
+            PRIMARY KEY (doc_id, category)
+        ) WITHOUT ROWID
+        """,
+            "CREATE INDEX search_categories_path ON search_categories (category)",
+            """
+        CREATE VIRTUAL TABLE search_text USING fts5 (
+            name, brand, body, tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """,
+            """
+        CREATE TRIGGER search_documents_deleted AFTER DELETE ON search_documents
+        BEGIN
+            DELETE FROM search_text WHERE rowid = old.doc_id;
+        END
+        """,
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 
