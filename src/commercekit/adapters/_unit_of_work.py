@@ -70,6 +70,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         self._active = False
         self._finished = False
         self._tracked: list[EventSource] = []
+        self._tracked_ids: set[int] = set()
 
     catch_up: int = 100
     """How many older waiting events a commit publishes before its own."""
@@ -125,6 +126,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
         self._active = True
         self._finished = False
         self._tracked = []
+        self._tracked_ids = set()
         return self
 
     def __exit__(
@@ -140,6 +142,7 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
             self._active = False
             self._finished = False
             self._tracked = []
+            self._tracked_ids = set()
             self._release()
 
     def _require_open(self, action: str) -> None:
@@ -164,7 +167,8 @@ class BaseUnitOfWork(UnitOfWork, abc.ABC):
     def track(self, source: EventSource) -> None:
         """Collect ``source``'s events at commit; repositories call this."""
         self._require_open("track an aggregate")
-        if not any(seen is source for seen in self._tracked):
+        if id(source) not in self._tracked_ids:
+            self._tracked_ids.add(id(source))
             self._tracked.append(source)
 
     def commit(self) -> None:

@@ -7,6 +7,9 @@ eligibility. Products are stored through a :class:`ProductRepository`, which
 every adapter family provides.
 """
 
+from commercekit.catalog._csv import ImportReport, Rejection
+from commercekit.catalog._csv_read import import_products
+from commercekit.catalog._csv_write import export_products
 from commercekit.catalog._model import (
     LocalizedText,
     NonReturnableReason,
@@ -46,6 +49,7 @@ __all__ = [
     "MAX_SEARCH_WORDS",
     "Availability",
     "CatalogUnitOfWork",
+    "ImportReport",
     "LocalizedText",
     "NonReturnableReason",
     "PriceLookup",
@@ -54,6 +58,7 @@ __all__ = [
     "ProductId",
     "ProductRepository",
     "ProductSearch",
+    "Rejection",
     "SearchDocument",
     "SearchQuery",
     "SearchResult",
@@ -62,8 +67,10 @@ __all__ = [
     "Variant",
     "build_result",
     "documents_for",
+    "export_products",
     "fold",
     "gtin",
+    "import_products",
     "matches",
     "related_variants",
     "relevance",

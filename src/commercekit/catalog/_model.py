@@ -106,6 +106,12 @@ def gtin(value: str) -> str:
         raise ValidationError(msg, field="gtin") from exc
 
 
+def _money_key(value: Money | None) -> tuple[object, str] | None:
+    # Compare amounts in different currencies as unequal instead of raising,
+    # so two variants can always be compared.
+    return None if value is None else (value.amount, value.currency.code)
+
+
 def _optional_gtin(value: str | None) -> str | None:
     return None if value is None or value == "" else gtin(value)
 
@@ -139,7 +145,7 @@ class Variant:
     tax_category: TaxCategory = attrs.field(
         default=TaxCategory.STANDARD, converter=TaxCategory
     )
-    cost_price: Money | None = None
+    cost_price: Money | None = attrs.field(default=None, eq=_money_key)
     not_returnable: NonReturnableReason | None = attrs.field(
         default=None,
         converter=attrs.converters.optional(NonReturnableReason),

@@ -35,10 +35,10 @@ class SQLiteProductRepository(ProductRepository):
         self._uow = uow
 
     def _dump(self, product: Product) -> str:
+        # Insertion order kept: the order of options and translations is the
+        # merchant's, and the in-memory store keeps it too.
         return json.dumps(
-            self._uow.converter.unstructure(product),
-            sort_keys=True,
-            separators=(",", ":"),
+            self._uow.converter.unstructure(product), separators=(",", ":")
         )
 
     def _load(self, version: int, data: str) -> Product:

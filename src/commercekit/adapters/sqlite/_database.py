@@ -11,6 +11,8 @@ from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Self
 
+import cattrs
+
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
 from commercekit.errors import (
     SchemaVersionError,
@@ -18,6 +20,7 @@ from commercekit.errors import (
     UsageError,
     ValidationError,
 )
+from commercekit.serialization import make_converter
 
 __all__ = ["SQLiteDatabase"]
 
@@ -76,6 +79,8 @@ class SQLiteDatabase:
         self._shared: sqlite3.Connection | None = None
         self._closed = False
         self._local = threading.local()
+        self.converter: cattrs.Converter = make_converter()
+        """The JSON converter of this database's units of work (made once)."""
         if self.in_memory:
             self._shared = self._open(check_same_thread=False)
         else:

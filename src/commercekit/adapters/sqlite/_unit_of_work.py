@@ -23,7 +23,6 @@ from commercekit.ports import (
     EventPublisher,
     IdFactory,
 )
-from commercekit.serialization import make_converter
 
 __all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
 
@@ -89,7 +88,7 @@ class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
     ) -> None:
         super().__init__(publisher=publisher, clock=clock, ids=ids)
         self.database = database
-        self.converter: cattrs.Converter = make_converter()
+        self.converter: cattrs.Converter = database.converter
         self.products: ProductRepository = SQLiteProductRepository(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
