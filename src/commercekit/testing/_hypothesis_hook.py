@@ -29,6 +29,7 @@ def register_strategies() -> None:
     from commercekit.catalog import (  # noqa: PLC0415
         LocalizedText,
         Product,
+        SearchQuery,
         Variant,
     )
     from commercekit.money import Money  # noqa: PLC0415
@@ -37,3 +38,4 @@ def register_strategies() -> None:
     st.register_type_strategy(LocalizedText, _lazy("localized_texts"))
     st.register_type_strategy(Variant, _lazy("variants"))
     st.register_type_strategy(Product, _lazy("products"))
+    st.register_type_strategy(SearchQuery, _lazy("search_queries"))

@@ -24,6 +24,8 @@ from commercekit.catalog import (
     NonReturnableReason,
     Product,
     ProductId,
+    SearchQuery,
+    Sort,
     Variant,
 )
 from commercekit.errors import ValidationError
@@ -36,6 +38,7 @@ __all__ = [
     "localized_texts",
     "money",
     "products",
+    "search_queries",
     "skus",
     "variants",
 ]
@@ -197,4 +200,71 @@ def products() -> st.SearchStrategy[Product]:
                 datetime(2020, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
             )
         ),
+    )
+
+
+_QUERY_WORDS = st.sampled_from(
+    [
+        "sneaker",
+        "weiße",
+        "WEISSE",
+        "grün",
+        "gruen",
+        "leder",
+        "socken",
+        "Nordlicht",
+        "südwind",
+        "size:42",
+        '"',
+        "*",
+        "schuh",
+        "canvas",
+    ]
+)
+
+
+def search_queries(currency: str = "EUR") -> st.SearchStrategy[SearchQuery]:
+    """Draw valid search queries over the words of a shoe shop.
+
+    Queries have up to three words (some with umlauts, some stray syntax such
+    as ``size:42`` or ``"``), option filters, a category, price bounds in
+    ``currency``, any sort, in-stock-only or not, and pages. The vocabulary
+    fits the catalog of ``commercekit.testing.contracts.sample_catalog``, so
+    many queries find something.
+    """
+    bounds = st.tuples(
+        st.none() | money(currency, min_value=0, max_value=100),
+        st.none() | money(currency, min_value=0, max_value=100),
+    ).map(lambda pair: sorted(pair, key=lambda m: (m is None, m.amount if m else 0)))
+    return st.builds(
+        lambda words, options, category, price, sort, stock, page, per_page: (
+            SearchQuery(
+                text=" ".join(words),
+                options=options,
+                category=category,
+                currency=currency,
+                min_price=price[0],
+                max_price=price[1],
+                sort=sort,
+                in_stock_only=stock,
+                page=page,
+                per_page=per_page,
+            )
+        ),
+        st.lists(_QUERY_WORDS, max_size=3),
+        st.dictionaries(
+            st.sampled_from(["color", "size", "material"]),
+            st.frozensets(
+                st.sampled_from(["weiß", "grün", "schwarz", "41", "42", "Leder"]),
+                min_size=1,
+                max_size=2,
+            ),
+            max_size=2,
+        ),
+        st.none() | st.sampled_from(["shoes", "shoes/sneakers", "clothing", "sale"]),
+        bounds,
+        st.sampled_from(Sort),
+        st.booleans(),
+        st.integers(1, 3),
+        st.integers(1, 4),
     )
