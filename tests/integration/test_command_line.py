@@ -29,6 +29,8 @@ def test_the_demo_runs_and_shows_the_money_kernel() -> None:
     assert "discount €3.13" in result.stdout
     assert "the shares add up to €10.00" in result.stdout
     assert "0.4465 -> 0,45\u00a0€" in result.stdout
+    assert "Weißer Sneaker (Nordlicht): SN-W-42 from 79,90\u00a0€" in result.stdout
+    assert "1 product(s); colors among them: weiß 1" in result.stdout
 
 
 def test_main_answers_version_and_refuses_unknown_commands(
