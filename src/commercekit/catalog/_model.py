@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NewType
 
 import attrs
+import moneyed
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -31,10 +32,15 @@ ProductId = NewType("ProductId", str)
 
 def _frozen_mapping(value: Mapping[str, str] | None) -> Mapping[str, str]:
     given: object = value or {}  # checked at run time too, for untyped callers
-    items: dict[object, object] = dict(given)  # type: ignore[call-overload]
-    for key, text in items.items():
+    if not isinstance(given, Mapping):
+        msg = f"expected a mapping of names to texts, not {given!r}"
+        raise ValidationError(msg)
+    for key, text in given.items():
         if not isinstance(key, str) or not isinstance(text, str):
             msg = f"keys and values must be text, not {key!r}: {text!r}"
+            raise ValidationError(msg)
+        if "\x00" in key or "\x00" in text:
+            msg = f"text must not contain NUL characters: {key!r}: {text!r}"
             raise ValidationError(msg)
     return FrozenMap(dict(value or {}))
 
@@ -122,6 +128,15 @@ def _non_negative(_: object, attribute: attrs.Attribute[int], value: object) -> 
         raise ValidationError(msg, field=attribute.name)
 
 
+def _optional_money(value: object) -> Money | None:
+    if value is None or isinstance(value, Money):
+        return value
+    if isinstance(value, moneyed.Money):
+        return Money(value.amount, value.currency)
+    msg = f"cost_price must be Money, such as money('31.50', 'EUR'), not {value!r}"
+    raise ValidationError(msg, field="cost_price")
+
+
 @attrs.frozen(kw_only=True)
 class Variant:
     """One sellable version of a product, such as the white sneaker in size 42.
@@ -145,7 +160,9 @@ class Variant:
     tax_category: TaxCategory = attrs.field(
         default=TaxCategory.STANDARD, converter=TaxCategory
     )
-    cost_price: Money | None = attrs.field(default=None, eq=_money_key)
+    cost_price: Money | None = attrs.field(
+        default=None, converter=_optional_money, eq=_money_key
+    )
     not_returnable: NonReturnableReason | None = attrs.field(
         default=None,
         converter=attrs.converters.optional(NonReturnableReason),
@@ -157,19 +174,47 @@ class Variant:
         return self.not_returnable is None
 
 
+def _listed(values: object, field: str) -> list[object]:
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        msg = f"{field} must be a list, not {values!r}"
+        raise ValidationError(msg, field=field)
+    return list(values)
+
+
+def _text_items(values: object, field: str) -> tuple[str, ...]:
+    items = _listed(values, field)
+    for item in items:
+        if not isinstance(item, str) or not item or "\x00" in item:
+            msg = f"each of {field} must be non-empty text, not {item!r}"
+            raise ValidationError(msg, field=field)
+    return tuple(str(item) for item in items)
+
+
 def _texts(values: Iterable[str]) -> tuple[str, ...]:
-    return tuple(values)
+    return _text_items(values, "categories")
 
 
 def _variants(values: Iterable[Variant]) -> tuple[Variant, ...]:
-    return tuple(values)
+    return tuple(_listed(values, "variants"))  # type: ignore[arg-type]
 
 
 def _product_ids(values: Iterable[str]) -> tuple[ProductId, ...]:
-    return tuple(ProductId(value) for value in values)
+    return tuple(ProductId(value) for value in _text_items(values, "related"))
 
 
-def _check_variants(variants: Iterable[object]) -> None:
+def _is_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or "\x00" in value:
+        msg = f"{attribute.name} must be text, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _is_flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _check_variants(variants: Iterable[object], attributes: Mapping[str, str]) -> None:
     seen: set[str] = set()
     for variant in variants:
         if not isinstance(variant, Variant):
@@ -178,6 +223,13 @@ def _check_variants(variants: Iterable[object]) -> None:
         if variant.sku in seen:
             raise DuplicateError(kind="SKU", key=variant.sku)
         seen.add(variant.sku)
+        shared = sorted(set(variant.options) & set(attributes))
+        if shared:
+            msg = (
+                f"variant {variant.sku} has the option {shared[0]!r}, which is "
+                "also an attribute of the product: name it in one place only"
+            )
+            raise ValidationError(msg, field="variants")
 
 
 @attrs.define(kw_only=True)
@@ -207,16 +259,24 @@ class Product(EventRecorder):
     description: LocalizedText = attrs.field(
         factory=lambda: LocalizedText(""), converter=_localized
     )
-    brand: str = ""
+    brand: str = attrs.field(default="", validator=_is_text)
     categories: tuple[str, ...] = attrs.field(factory=tuple, converter=_texts)
-    attributes: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    attributes: Mapping[str, str] = attrs.field(
+        factory=dict,
+        converter=_frozen_mapping,
+        validator=lambda product, _, attributes: _check_variants(
+            getattr(product, "variants", ()), attributes
+        ),
+    )
     variants: tuple[Variant, ...] = attrs.field(
         factory=tuple,
         converter=_variants,
-        validator=lambda _, __, v: _check_variants(v),
+        validator=lambda product, _, variants: _check_variants(
+            variants, product.attributes
+        ),
     )
     related: tuple[ProductId, ...] = attrs.field(factory=tuple, converter=_product_ids)
-    active: bool = True
+    active: bool = attrs.field(default=True, validator=_is_flag)
     created_at: datetime = attrs.field(converter=as_utc)
     version: int = 0
 

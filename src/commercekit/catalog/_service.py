@@ -8,7 +8,7 @@ import attrs
 
 from commercekit.catalog._model import Product, ProductId, Variant
 from commercekit.catalog._ports import Availability, CatalogUnitOfWork
-from commercekit.errors import NotFoundError
+from commercekit.errors import NotFoundError, ValidationError
 from commercekit.values import Sku, positive_int
 
 __all__ = ["Suggestion", "related_variants"]
@@ -43,6 +43,10 @@ def related_variants(
         ValidationError: if ``limit`` is not a positive int.
     """
     positive_int(limit, field="limit")
+    given: object = cart_skus  # checked at run time too, for untyped callers
+    if isinstance(given, str):
+        msg = f"pass a list of SKUs, not the single text {given!r}"
+        raise ValidationError(msg, field="cart_skus")
     in_cart = list(dict.fromkeys(cart_skus))
     with uow:
         cart_products: dict[ProductId, Product] = {}

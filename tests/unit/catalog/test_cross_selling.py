@@ -84,3 +84,5 @@ def test_limit_and_unknown_skus(uow: InMemoryUnitOfWork) -> None:
     assert related_variants(["NOPE"], uow=uow, availability=stock) == []
     with pytest.raises(ValidationError, match="limit must be a positive int"):
         related_variants(["SN-42"], uow=uow, availability=stock, limit=0)
+    with pytest.raises(ValidationError, match="list of SKUs"):
+        related_variants("SN-42", uow=uow, availability=stock)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -147,3 +148,38 @@ def test_products_copy_and_serialize_without_losing_anything() -> None:
 def test_every_drawn_product_survives_the_json_round_trip(product: Product) -> None:
     """What the SQLite store writes, it reads back unchanged."""
     assert loads(dumps(product), Product) == product
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"categories": "shoes/sneakers"}, "categories must be a list"),
+        ({"related": "p-2"}, "related must be a list"),
+        ({"categories": ["shoes", ""]}, "non-empty text"),
+        ({"brand": None}, "brand must be text"),
+        ({"active": None}, "active must be True or False"),
+        ({"attributes": {"material": "Le\x00der"}}, "NUL"),
+        ({"attributes": {"size": "42"}}, "also an attribute"),
+    ],
+)
+def test_product_fields_are_checked(fields: dict[str, object], message: str) -> None:
+    base: dict[str, object] = {
+        "product_id": ProductId("p-1"),
+        "name": "Sneaker",
+        "variants": [Variant(sku="A-1", options={"size": "41"})],
+        "created_at": MONDAY,
+    }
+    with pytest.raises(ValidationError, match=message):
+        Product(**(base | fields))  # type: ignore[arg-type]
+
+
+def test_an_option_cannot_repeat_an_attribute_added_later() -> None:
+    product = sneaker(Variant(sku="A-1", options={"size": "41"}))
+    with pytest.raises(ValidationError, match="also an attribute"):
+        product.attributes = {"size": "42"}
+
+
+@pytest.mark.parametrize("cost", [1.5, "31.50", Decimal("31.50")])
+def test_a_cost_price_must_be_money(cost: object) -> None:
+    with pytest.raises(ValidationError, match="cost_price must be Money"):
+        Variant(sku="A-1", cost_price=cost)

@@ -46,11 +46,11 @@ def product(
         description=LocalizedText("Aus Leder, für jeden Tag.", {"en": "Leather."}),
         brand=brand,
         categories=["shoes/sneakers"],
-        attributes={"material": "Leder", "color": "natur"},
+        attributes={"material": "Leder"},
         variants=variants
         or (
             Variant(sku=f"{product_id}-42", options={"color": "weiß", "size": "42"}),
-            Variant(sku=f"{product_id}-43", options={"size": "43"}),
+            Variant(sku=f"{product_id}-43", options={"color": "natur", "size": "43"}),
         ),
         active=active,
         created_at=datetime(2026, 1, day, tzinfo=UTC),
@@ -114,16 +114,12 @@ def test_a_product_gives_one_document_per_variant() -> None:
     assert first.name_words == {"weisser", "sneaker", "white"}
     assert first.brand_words == {"nordlicht"}
     assert first.other_words == {
-        *("aus", "leder", "fur", "fuer", "jeden", "tag", "leather", "natur"),
+        *("aus", "leder", "fur", "fuer", "jeden", "tag", "leather"),
         *("weiss", "42"),
     }
-    assert second.words == first.words - {"weiss", "42"} | {"43"}
-    # an option and an attribute of one name both count
-    assert first.values == {
-        "material": {"Leder"},
-        "color": {"natur", "weiß"},
-        "size": {"42"},
-    }
+    assert second.words == first.words - {"weiss", "42"} | {"natur", "43"}
+    # product attributes and variant options both become values
+    assert first.values == {"material": {"Leder"}, "color": {"weiß"}, "size": {"42"}}
     assert second.values == {"material": {"Leder"}, "color": {"natur"}, "size": {"43"}}
     assert first.prices == {"EUR": eur("10.00")}
     assert second.prices == {"EUR": eur("12.50"), "CHF": money("14", "CHF")}
@@ -170,7 +166,8 @@ def test_every_word_must_match_a_whole_word(text: str, found: bool) -> None:
     [
         ({"options": {"size": {"42", "44"}}}, True),
         ({"options": {"size": {"43"}}}, False),
-        ({"options": {"color": {"natur"}}}, True),  # the attribute
+        ({"options": {"color": {"natur"}}}, False),  # the other variant's
+        ({"options": {"material": {"Leder"}}}, True),  # the product's attribute
         ({"options": {"color": {"weiß"}, "material": {"Leder"}}}, True),
         ({"options": {"color": {"Weiß"}}}, False),  # values compare exactly
         ({"options": {"fit": {"wide"}}}, False),
@@ -282,7 +279,7 @@ def test_facets_count_products_after_every_filter() -> None:
     }
     result = build_result(SearchQuery(), catalog())
     assert result.facets == {
-        "color": {"natur": 3, "weiß": 2},
+        "color": {"natur": 2, "weiß": 2},
         "material": {"Leder": 3},
         "size": {"42": 2, "43": 2},
     }

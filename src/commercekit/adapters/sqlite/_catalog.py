@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["SQLiteProductRepository"]
 
 
+def _integrity(kind: str, key: str, exc: sqlite3.IntegrityError) -> Exception:
+    """A taken key is a duplicate; any other refused constraint a storage fault."""
+    if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
+        return DuplicateError(kind=kind, key=key)
+    return StorageError(f"the database refused {kind} {key!r}: {exc}")
+
+
 class SQLiteProductRepository(ProductRepository):
     """Products in a SQLite database.
 
@@ -33,6 +41,24 @@ class SQLiteProductRepository(ProductRepository):
 
     def __init__(self, uow: SQLiteUnitOfWork) -> None:
         self._uow = uow
+
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[sqlite3.Connection]:
+        """Run one add or save as a whole: a failure undoes all its writes.
+
+        A savepoint inside the unit of work's transaction, so a caller that
+        catches the error can go on with the block and commit without a
+        half-written product.
+        """
+        conn = self._uow.connection
+        conn.execute("SAVEPOINT catalog_write")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO catalog_write")
+            conn.execute("RELEASE catalog_write")
+            raise
+        conn.execute("RELEASE catalog_write")
 
     def _dump(self, product: Product) -> str:
         # Insertion order kept: the order of options and translations is the
@@ -60,11 +86,16 @@ class SQLiteProductRepository(ProductRepository):
                     (variant.sku, product.product_id, variant.gtin),
                 )
             except sqlite3.IntegrityError as exc:
-                raise DuplicateError(kind="SKU", key=variant.sku) from exc
+                raise _integrity("SKU", variant.sku, exc) from exc
 
     def add(self, product: Product) -> None:
         """Store a new product at version 1."""
-        conn = self._uow.connection
+        with self._atomic() as conn:
+            self._add(conn, product)
+        product.version = 1
+        self._uow.track(product)
+
+    def _add(self, conn: sqlite3.Connection, product: Product) -> None:
         try:
             conn.execute(
                 "INSERT INTO catalog_products "
@@ -79,10 +110,8 @@ class SQLiteProductRepository(ProductRepository):
                 ),
             )
         except sqlite3.IntegrityError as exc:
-            raise DuplicateError(kind="product", key=product.product_id) from exc
+            raise _integrity("product", product.product_id, exc) from exc
         self._insert_variants(product)
-        product.version = 1
-        self._uow.track(product)
 
     def get(self, product_id: ProductId) -> Product:
         """Return the product with this id."""
@@ -107,7 +136,12 @@ class SQLiteProductRepository(ProductRepository):
 
     def save(self, product: Product) -> None:
         """Store a changed product, if nobody else changed it first."""
-        conn = self._uow.connection
+        with self._atomic() as conn:
+            self._save(conn, product)
+        product.version += 1
+        self._uow.track(product)
+
+    def _save(self, conn: sqlite3.Connection, product: Product) -> None:
         updated = conn.execute(
             "UPDATE catalog_products SET version = version + 1, active = ?, "
             "brand = ?, created_at = ?, data = ? "
@@ -138,8 +172,6 @@ class SQLiteProductRepository(ProductRepository):
             "DELETE FROM catalog_variants WHERE product_id = ?", (product.product_id,)
         )
         self._insert_variants(product)
-        product.version += 1
-        self._uow.track(product)
 
     def iterate(self) -> Iterator[Product]:
         """Yield every product, ordered by id."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,3 +210,57 @@ class ProductRepositoryContract(abc.ABC):
             uow.products.save(product)
             uow.commit()
         assert publisher.events == [event]
+
+    def test_a_refused_add_or_save_writes_nothing_and_the_block_goes_on(
+        self, new_uow: CatalogUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_product("p-1", "A-1"))
+        with new_uow(None) as uow:
+            with pytest.raises(DuplicateError, match="A-1"):
+                uow.products.add(sample_product("p-2", "B-1", "A-1"))
+            first = uow.products.get(ProductId("p-1"))
+            first.put_variant(Variant(sku="C-1"))
+            uow.products.add(sample_product("p-3", "C-1"))
+            with pytest.raises(DuplicateError, match="C-1"):
+                uow.products.save(first)
+            assert first.version == 1
+            first.remove_variant("C-1")
+            first.brand = "fixed"
+            uow.products.save(first)  # the same object, retried, goes through
+            uow.commit()
+        with new_uow(None) as uow:
+            with pytest.raises(NotFoundError):
+                uow.products.get(ProductId("p-2"))
+            with pytest.raises(NotFoundError):
+                uow.products.get_by_sku("B-1")
+            stored = uow.products.get(ProductId("p-1"))
+            assert (stored.brand, stored.skus, stored.version) == ("fixed", ("A-1",), 2)
+            assert uow.products.get_by_sku("C-1").product_id == "p-3"
+
+    def test_two_racers_claiming_one_sku_one_wins(
+        self, new_uow: CatalogUnitOfWorkFactory
+    ) -> None:
+        """Real racers: two threads, each with its own unit of work, one start."""
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def claim(product_id: str) -> None:
+            barrier.wait(timeout=10)
+            try:
+                with new_uow(None) as uow:
+                    uow.products.add(sample_product(product_id, "ONLY-1"))
+                    uow.commit()
+                outcomes.append("added")
+            except DuplicateError:
+                outcomes.append("duplicate")
+
+        threads = [threading.Thread(target=claim, args=(f"p-{n}",)) for n in (1, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["added", "duplicate"]
+        with new_uow(None) as uow:
+            owner = uow.products.get_by_sku("ONLY-1").product_id
+            assert len([p for p in uow.products.iterate() if "ONLY-1" in p.skus]) == 1
+        assert owner in {"p-1", "p-2"}
