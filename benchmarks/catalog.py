@@ -89,6 +89,7 @@ from pathlib import Path
 from typing import TypedDict
 
 import attrs
+from _timing import Timing, duration, interleaved
 
 from commercekit.adapters.memory import (
     InMemoryProductSearch,
@@ -409,104 +410,22 @@ class Case:
     library: Callable[[], object]
 
 
-@dataclass(frozen=True)
-class Result:
-    """The medians of one case.
-
-    Attributes:
-        baseline_seconds: Median time per call of the baseline.
-        library_seconds: Median time per call of the library.
-        ratio: Median of the per-round ratios baseline/library.
-    """
-
-    baseline_seconds: float
-    library_seconds: float
-    ratio: float
-
-
-def time_calls(func: Callable[[], object], calls: int) -> float:
-    """Time ``calls`` calls of ``func`` with the garbage collector paused.
-
-    Args:
-        func: What to call.
-        calls: How many times.
-
-    Returns:
-        The elapsed seconds, by ``time.perf_counter``.
-    """
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        start = time.perf_counter()
-        for _ in range(calls):
-            func()
-        return time.perf_counter() - start
-    finally:
-        if gc_was_enabled:
-            gc.enable()
-
-
-def seconds_per_call(func: Callable[[], object]) -> float:
-    """Estimate one call's duration, doubling the calls until 20 ms pass.
-
-    Args:
-        func: What to call.
-
-    Returns:
-        Seconds per call.
-    """
-    calls = 1
-    while True:
-        elapsed = time_calls(func, calls)
-        if elapsed >= 0.02:
-            return elapsed / calls
-        calls *= 2
-
-
-def measure(case: Case, settings: Settings) -> Result:
-    """Time baseline and library in interleaved rounds.
+def measure(case: Case, settings: Settings) -> Timing:
+    """Time baseline and library of ``case`` in interleaved rounds.
 
     Args:
         case: What to compare.
         settings: How many rounds, and how long each.
 
     Returns:
-        The median time per call of each side and the median per-round ratio.
+        The medians of the times and of the per-round ratios.
     """
-    calls = 1
-    if settings.round_seconds > 0:
-        per_round = seconds_per_call(case.baseline) + seconds_per_call(case.library)
-        calls = max(1, round(settings.round_seconds / per_round))
-    baseline_times: list[float] = []
-    library_times: list[float] = []
-    ratios: list[float] = []
-    for _ in range(settings.rounds):
-        baseline = time_calls(case.baseline, calls)
-        library = time_calls(case.library, calls)
-        baseline_times.append(baseline / calls)
-        library_times.append(library / calls)
-        ratios.append(baseline / max(library, 1e-9))
-    return Result(
-        baseline_seconds=statistics.median(baseline_times),
-        library_seconds=statistics.median(library_times),
-        ratio=statistics.median(ratios),
+    return interleaved(
+        case.baseline,
+        case.library,
+        rounds=settings.rounds,
+        round_seconds=settings.round_seconds,
     )
-
-
-def duration(seconds: float) -> str:
-    """Show a duration in a readable unit.
-
-    Args:
-        seconds: The duration.
-
-    Returns:
-        For example ``41.2 us`` or ``3.10 ms``.
-    """
-    if seconds >= 1:
-        return f"{seconds:.2f} s"
-    if seconds >= 1e-3:
-        return f"{seconds * 1e3:.2f} ms"
-    return f"{seconds * 1e6:.1f} us"
 
 
 def speed(ratio: float) -> str:
@@ -688,10 +607,11 @@ def run_search(settings: Settings, directory: Path, stack: ExitStack) -> bool:
                 library=partial(adapter.search, query),
             )
             result = measure(case, settings)
+            faster = result.baseline_over_library
             print(
                 f"  {case.label}: {duration(result.library_seconds)} per search vs "
                 f"{duration(result.baseline_seconds)} linear scan -> ratio "
-                f"{result.ratio:.2f}: {speed(result.ratio)} than a linear scan",
+                f"{faster:.2f}: {speed(faster)} than a linear scan",
                 flush=True,
             )
     return ok

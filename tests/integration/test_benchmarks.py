@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = sorted((ROOT / "benchmarks").glob("*.py"))
+SCRIPTS = sorted(
+    path for path in (ROOT / "benchmarks").glob("*.py") if not path.name.startswith("_")
+)
 
 
 def test_there_are_benchmarks() -> None:
