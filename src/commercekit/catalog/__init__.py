@@ -38,7 +38,9 @@ from commercekit.catalog._search import (
 from commercekit.catalog._search_rules import (
     SearchDocument,
     build_result,
+    checked_product_ids,
     documents_for,
+    index_batches,
     matches,
     relevance,
 )
@@ -66,11 +68,13 @@ __all__ = [
     "Suggestion",
     "Variant",
     "build_result",
+    "checked_product_ids",
     "documents_for",
     "export_products",
     "fold",
     "gtin",
     "import_products",
+    "index_batches",
     "matches",
     "related_variants",
     "relevance",

@@ -35,7 +35,9 @@ from commercekit.values import FrozenMap, Sku
 __all__ = [
     "SearchDocument",
     "build_result",
+    "checked_product_ids",
     "documents_for",
+    "index_batches",
     "matches",
     "relevance",
 ]
@@ -257,3 +259,41 @@ def build_result(
             }
         ),
     )
+
+
+def index_batches(
+    products: Iterable[Product], prices: PriceLookup | None
+) -> list[tuple[ProductId, tuple[SearchDocument, ...]]]:
+    """Turn the products of an ``index`` call into documents, checking all first.
+
+    Every adapter calls it before writing anything, so one bad product or
+    price refuses the whole call.
+
+    Raises:
+        ValidationError: for a single Product instead of a list, or bad prices.
+    """
+    if isinstance(products, Product):
+        msg = "pass a list of products, not a single Product"
+        raise _invalid("products", msg)
+    batches = []
+    for product in products:
+        documents = documents_for(product, prices)  # refuses what is no Product
+        batches.append((product.product_id, documents))
+    return batches
+
+
+def checked_product_ids(product_ids: Iterable[ProductId]) -> list[ProductId]:
+    """Check the ids of a ``remove`` call: a list of texts, not one text.
+
+    Raises:
+        ValidationError: for a single string or an id that is not text.
+    """
+    given: object = product_ids  # checked at run time too, for untyped callers
+    if isinstance(given, str):
+        msg = f"pass a list of product ids, not the single id {given!r}"
+        raise _invalid("product_ids", msg)
+    ids: list[object] = list(product_ids)
+    for product_id in ids:
+        if not isinstance(product_id, str):
+            raise _invalid("product_ids", f"product ids are text, not {product_id!r}")
+    return [ProductId(str(product_id)) for product_id in ids]

@@ -15,9 +15,9 @@ from commercekit.catalog import (
     SearchQuery,
     SearchResult,
     build_result,
-    documents_for,
+    checked_product_ids,
+    index_batches,
 )
-from commercekit.errors import ValidationError
 from commercekit.values import Sku
 
 __all__ = ["InMemoryProductSearch"]
@@ -50,13 +50,7 @@ class InMemoryProductSearch(ProductSearch):
         self, products: Iterable[Product], *, prices: PriceLookup | None = None
     ) -> None:
         """Add or replace the products' entries, with their prices if given."""
-        if isinstance(products, Product):
-            msg = "pass a list of products, not a single Product"
-            raise ValidationError(msg, field="products")
-        batches: list[tuple[ProductId, tuple[SearchDocument, ...]]] = []
-        for product in products:
-            documents = documents_for(product, prices)  # checks before writing
-            batches.append((product.product_id, documents))
+        batches = index_batches(products, prices)  # checks before writing
         with self._lock:
             for product_id, documents in batches:
                 self._drop(product_id)
@@ -103,18 +97,10 @@ class InMemoryProductSearch(ProductSearch):
 
     def remove(self, product_ids: Iterable[ProductId]) -> None:
         """Remove products from the index; unknown ids are ignored."""
-        given: object = product_ids  # checked at run time too, for untyped callers
-        if isinstance(given, str):
-            msg = f"pass a list of product ids, not the single id {given!r}"
-            raise ValidationError(msg, field="product_ids")
-        ids: list[object] = list(product_ids)
-        for product_id in ids:
-            if not isinstance(product_id, str):
-                msg = f"product ids are text, not {product_id!r}"
-                raise ValidationError(msg, field="product_ids")
+        ids = checked_product_ids(product_ids)
         with self._lock:
             for product_id in ids:
-                self._drop(ProductId(str(product_id)))
+                self._drop(product_id)
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Return the page of products that ``query`` asks for."""

@@ -22,9 +22,10 @@ from commercekit.catalog import (
     SearchQuery,
     SearchResult,
     build_result,
-    documents_for,
+    checked_product_ids,
+    index_batches,
 )
-from commercekit.errors import StorageError, ValidationError
+from commercekit.errors import StorageError
 from commercekit.money import Money, minor_units
 from commercekit.values import FrozenMap, Sku
 
@@ -199,19 +200,6 @@ class _Rows:
         )
 
 
-def _product_ids(product_ids: Iterable[ProductId]) -> list[str]:
-    given: object = product_ids  # checked at run time too, for untyped callers
-    if isinstance(given, str):
-        msg = f"pass a list of product ids, not the single id {given!r}"
-        raise ValidationError(msg, field="product_ids")
-    ids: list[object] = list(product_ids)
-    for product_id in ids:
-        if not isinstance(product_id, str):
-            msg = f"product ids are text, not {product_id!r}"
-            raise ValidationError(msg, field="product_ids")
-    return [str(product_id) for product_id in ids]
-
-
 class SQLiteProductSearch(ProductSearch):
     """Product search in a SQLite database, with FTS5.
 
@@ -250,13 +238,7 @@ class SQLiteProductSearch(ProductSearch):
         self, products: Iterable[Product], *, prices: PriceLookup | None = None
     ) -> None:
         """Add or replace the products' entries, with their prices if given."""
-        if isinstance(products, Product):
-            msg = "pass a list of products, not a single Product"
-            raise ValidationError(msg, field="products")
-        batches: list[tuple[ProductId, tuple[SearchDocument, ...]]] = []
-        for product in products:
-            documents = documents_for(product, prices)  # checks before writing
-            batches.append((product.product_id, documents))
+        batches = index_batches(products, prices)  # checks before writing
         with self._storage("write"), self._database.transaction() as conn:
             for product_id, documents in batches:
                 conn.execute(
@@ -310,7 +292,7 @@ class SQLiteProductSearch(ProductSearch):
 
     def remove(self, product_ids: Iterable[ProductId]) -> None:
         """Remove products from the index; unknown ids are ignored."""
-        ids = _product_ids(product_ids)
+        ids = checked_product_ids(product_ids)
         with self._storage("write"), self._database.transaction() as conn:
             conn.executemany(
                 "DELETE FROM search_documents WHERE product_id = ?",
