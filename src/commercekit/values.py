@@ -13,9 +13,22 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Final, NewType, Self, TypeVar
 
+import attrs
+from babel import Locale
+
 from commercekit.errors import ValidationError
 
-__all__ = ["FrozenMap", "Sku", "TaxCategory", "as_utc", "positive_int", "sku"]
+__all__ = [
+    "CountryCode",
+    "CustomerFacts",
+    "FrozenMap",
+    "Sku",
+    "TaxCategory",
+    "as_utc",
+    "country_code",
+    "positive_int",
+    "sku",
+]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -158,3 +171,93 @@ def positive_int(value: object, *, field: str) -> int:
         msg = f"{field} must be a positive int, not {value!r}"
         raise ValidationError(msg, field=field)
     return value
+
+
+CountryCode = NewType("CountryCode", str)
+"""An ISO 3166-1 alpha-2 country code in capitals, such as ``"DE"``."""
+
+# Codes babel knows as territories but that name no country.
+_NOT_COUNTRIES: Final = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
+
+
+_ALPHA_2: Final = 2
+
+
+def _known_countries() -> frozenset[str]:
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str)
+        and len(code) == _ALPHA_2
+        and code.isalpha()
+        and code not in _NOT_COUNTRIES
+    )
+
+
+_COUNTRIES: Final = _known_countries()
+
+
+def country_code(value: str) -> CountryCode:
+    """Check an ISO 3166-1 alpha-2 country code and return it in capitals.
+
+    Greece is ``"GR"`` here, as in ISO 3166; its VAT ids use the prefix ``EL``.
+
+    Raises:
+        ValidationError: if ``value`` is not a country's two-letter code.
+
+    >>> country_code(" de ")
+    'DE'
+    """
+    checked: object = value  # checked at run time too, for untyped callers
+    code = checked.strip().upper() if isinstance(checked, str) else None
+    if code not in _COUNTRIES:
+        msg = f"{value!r} is not an ISO 3166-1 alpha-2 country code, such as 'DE'"
+        raise ValidationError(msg, field="country")
+    return CountryCode(code)
+
+
+def _optional_text(
+    _: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        msg = f"{attribute.name} must be non-empty text or None, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _count(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"{attribute.name} must be an int of 0 or more, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class CustomerFacts:
+    """What the rules may know about a customer; the application fills it.
+
+    Customers belong to the application. Where a rule needs more than a
+    customer id (a price list for a customer group, VAT for a business buyer,
+    a first-order promotion), the caller passes these facts.
+
+    Args:
+        customer_group: The group whose price lists and promotions apply.
+        business: Whether the customer buys as a business (B2B).
+        vat_id: The customer's VAT identification number, if any.
+        vat_id_confirmed: Whether a VAT id service (VIES) confirmed
+            ``vat_id``; see :func:`commercekit.pricing.verify_vat_id`.
+        order_count: How many orders the customer placed before.
+
+    >>> CustomerFacts(business=True, vat_id="FR40303265045").vat_id_confirmed
+    False
+    """
+
+    customer_group: str | None = attrs.field(default=None, validator=_optional_text)
+    business: bool = attrs.field(default=False, validator=_flag)
+    vat_id: str | None = attrs.field(default=None, validator=_optional_text)
+    vat_id_confirmed: bool = attrs.field(default=False, validator=_flag)
+    order_count: int = attrs.field(default=0, validator=_count)
