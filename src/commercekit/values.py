@@ -249,7 +249,7 @@ class CustomerFacts:
         business: Whether the customer buys as a business (B2B).
         vat_id: The customer's VAT identification number, if any.
         vat_id_confirmed: Whether a VAT id service (VIES) confirmed
-            ``vat_id``; see :func:`commercekit.pricing.verify_vat_id`.
+            ``vat_id``; see :func:`commercekit.pricing.confirm_vat_id`.
         order_count: How many orders the customer placed before.
 
     >>> CustomerFacts(business=True, vat_id="FR40303265045").vat_id_confirmed

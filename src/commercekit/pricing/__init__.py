@@ -1,10 +1,30 @@
 """Pricing and tax: price lists, quantity tiers, VAT and the price breakdown.
 
-Every number a customer sees comes from here. A :class:`PriceList` holds the
-unit prices of SKUs in one currency, gross or net, with quantity tiers;
-:func:`resolve_price` chooses the price that applies to a sale.
+Every number a customer sees comes from here:
+
+* a :class:`PriceList` holds the unit prices of SKUs in one currency, gross
+  or net, with quantity tiers; :func:`resolve_price` chooses the price that
+  applies to a sale, and :func:`lowest_prior_price` answers the Omnibus rule;
+* a :class:`TaxProvider` decides the VAT of each item: :class:`EUTaxProvider`
+  applies the EU's rules with the dated rates of :data:`EU_VAT_RATES`, and
+  checks business buyers' VAT ids (:func:`vat_id`, :class:`VatIdValidator`);
+* :func:`price_lines` computes the frozen :class:`PriceBreakdown` of a cart:
+  lines, discounts, shipping, VAT per rate and totals, to the minor unit.
 """
 
+from commercekit.pricing._breakdown import price_lines
+from commercekit.pricing._breakdown_model import (
+    Discount,
+    LineItem,
+    PriceBreakdown,
+    PricedLine,
+    PricedShipping,
+    RoundingPolicy,
+    ShippingBasis,
+    ShippingPart,
+    TaxRateTotal,
+    TaxRounding,
+)
 from commercekit.pricing._errors import (
     InvalidVatIdError,
     PriceNotFoundError,
@@ -25,11 +45,46 @@ from commercekit.pricing._prices import (
     lowest_prior_price,
     resolve_price,
 )
+from commercekit.pricing._tax import (
+    DISTANCE_SALES_THRESHOLD,
+    EUTaxProvider,
+    SupplyKind,
+    TaxContext,
+    TaxDecision,
+    TaxProvider,
+    TaxSettings,
+    TaxTreatment,
+)
+from commercekit.pricing._tax_rates import (
+    EU_MEMBER_STATES,
+    EU_RATES_AS_OF,
+    EU_VAT_RATES,
+    MAX_PERCENT,
+    TaxRate,
+    TaxRateTable,
+)
+from commercekit.pricing._vat_id import (
+    VatId,
+    VatIdConfirmation,
+    VatIdValidator,
+    check_vat_id,
+    confirm_vat_id,
+    vat_id,
+)
 
 __all__ = [
+    "DISTANCE_SALES_THRESHOLD",
+    "EU_MEMBER_STATES",
+    "EU_RATES_AS_OF",
+    "EU_VAT_RATES",
+    "MAX_PERCENT",
     "OMNIBUS_DAYS",
+    "Discount",
+    "EUTaxProvider",
     "InvalidVatIdError",
+    "LineItem",
     "ListedPrice",
+    "PriceBreakdown",
     "PriceChange",
     "PriceContext",
     "PriceEntry",
@@ -39,9 +94,31 @@ __all__ = [
     "PriceMode",
     "PriceNotFoundError",
     "PriceTier",
+    "PricedLine",
+    "PricedShipping",
     "PricingUnitOfWork",
     "ResolvedPrice",
+    "RoundingPolicy",
+    "ShippingBasis",
+    "ShippingPart",
+    "SupplyKind",
+    "TaxContext",
+    "TaxDecision",
+    "TaxProvider",
+    "TaxRate",
     "TaxRateNotFoundError",
+    "TaxRateTable",
+    "TaxRateTotal",
+    "TaxRounding",
+    "TaxSettings",
+    "TaxTreatment",
+    "VatId",
+    "VatIdConfirmation",
+    "VatIdValidator",
+    "check_vat_id",
+    "confirm_vat_id",
     "lowest_prior_price",
+    "price_lines",
     "resolve_price",
+    "vat_id",
 ]

@@ -10,5 +10,12 @@ The names here import without Hypothesis or pytest. Two submodules need them:
 
 from commercekit.testing._catalog import FakeAvailability
 from commercekit.testing._helpers import FixedClock, RecordingPublisher, SequentialIds
+from commercekit.testing._vat import FakeVatIdValidator
 
-__all__ = ["FakeAvailability", "FixedClock", "RecordingPublisher", "SequentialIds"]
+__all__ = [
+    "FakeAvailability",
+    "FakeVatIdValidator",
+    "FixedClock",
+    "RecordingPublisher",
+    "SequentialIds",
+]

@@ -10,9 +10,11 @@ from typing import Any, Final
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
+from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
+from commercekit.pricing import PriceListRepository, PricingUnitOfWork
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -70,7 +72,7 @@ class InMemoryStore:
             yield
 
 
-class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
+class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
     """A unit of work over an :class:`InMemoryStore`.
 
     A transaction holds the store's lock from ``with`` to commit or rollback, so
@@ -79,8 +81,8 @@ class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
     deep-copied on the way in and out, so no caller holds a reference into the
     store.
 
-    It has every repository of commercekit (``products``, ...), so one
-    transaction spans contexts. Repositories keep their rows with :meth:`read`,
+    It has every repository of commercekit (``products``, ``price_lists``), so
+    one transaction spans contexts. Repositories keep their rows with :meth:`read`,
     :meth:`write`, :meth:`remove` and :meth:`rows`, each naming a table.
 
     Args:
@@ -112,6 +114,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
         self._staged: dict[str, dict[str, Any]] = {}
         self._holding = False
         self.products: ProductRepository = InMemoryProductRepository(self)
+        self.price_lists: PriceListRepository = InMemoryPriceListRepository(self)
 
     # -- storage hooks -----------------------------------------------------
 

@@ -130,6 +130,50 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         ),
     ),
+    Migration(
+        4,
+        "pricing: price lists, their prices, and the history of base prices",
+        (
+            """
+        CREATE TABLE price_lists (
+            list_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            currency TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            name TEXT NOT NULL,
+            priority INTEGER NOT NULL,
+            channel TEXT,
+            customer_group TEXT,
+            valid_from TEXT,
+            valid_until TEXT
+        )
+        """,
+            """
+        CREATE TABLE list_prices (
+            list_id TEXT NOT NULL
+                REFERENCES price_lists (list_id) ON DELETE CASCADE,
+            sku TEXT NOT NULL,
+            tiers TEXT NOT NULL,
+            since TEXT NOT NULL,
+            base_amount TEXT NOT NULL,
+            PRIMARY KEY (list_id, sku)
+        ) WITHOUT ROWID
+        """,
+            "CREATE INDEX list_prices_sku ON list_prices (sku)",
+            """
+        CREATE TABLE price_history (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            list_id TEXT NOT NULL REFERENCES price_lists (list_id),
+            sku TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        )
+        """,
+            "CREATE INDEX price_history_sku "
+            "ON price_history (list_id, sku, changed_at)",
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

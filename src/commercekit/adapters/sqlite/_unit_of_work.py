@@ -14,6 +14,7 @@ import cattrs
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
+from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.ports import (
@@ -23,6 +24,7 @@ from commercekit.ports import (
     EventPublisher,
     IdFactory,
 )
+from commercekit.pricing import PriceListRepository, PricingUnitOfWork
 
 __all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
 
@@ -57,7 +59,7 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
     return target
 
 
-class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
+class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
     """A unit of work over a :class:`SQLiteDatabase`.
 
     ``with uow:`` takes a connection and runs ``BEGIN IMMEDIATE``, so a unit of
@@ -90,6 +92,7 @@ class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork):
         self.database = database
         self.converter: cattrs.Converter = database.converter
         self.products: ProductRepository = SQLiteProductRepository(self)
+        self.price_lists: PriceListRepository = SQLitePriceListRepository(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 

@@ -21,6 +21,11 @@ from commercekit.testing.contracts._catalog import (
     ProductRepositoryContract,
     sample_product,
 )
+from commercekit.testing.contracts._pricing import (
+    PriceListRepositoryContract,
+    PricingUnitOfWorkFactory,
+    sample_price_list,
+)
 from commercekit.testing.contracts._search import (
     ProductSearchContract,
     sample_catalog,
@@ -35,6 +40,8 @@ from commercekit.testing.contracts._unit_of_work import (
 
 __all__ = [
     "CatalogUnitOfWorkFactory",
+    "PriceListRepositoryContract",
+    "PricingUnitOfWorkFactory",
     "ProductRepositoryContract",
     "ProductSearchContract",
     "SampleAggregate",
@@ -42,6 +49,7 @@ __all__ = [
     "UnitOfWorkContract",
     "UnitOfWorkFactory",
     "sample_catalog",
+    "sample_price_list",
     "sample_prices",
     "sample_product",
 ]

@@ -1,0 +1,343 @@
+"""The input and output types of a price breakdown."""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+import attrs
+import moneyed
+
+from commercekit.errors import NotFoundError, ValidationError
+from commercekit.money import Money, Rounding, minor_units, to_decimal
+from commercekit.pricing._prices import PriceMode
+from commercekit.pricing._tax import SupplyKind, TaxContext, TaxDecision, TaxTreatment
+from commercekit.values import CountryCode, Sku, positive_int, sku
+
+__all__ = [
+    "Discount",
+    "LineItem",
+    "PriceBreakdown",
+    "PricedLine",
+    "PricedShipping",
+    "RoundingPolicy",
+    "ShippingBasis",
+    "ShippingPart",
+    "TaxRateTotal",
+    "TaxRounding",
+]
+
+
+def _money(value: object, field: str) -> Money:
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, moneyed.Money):
+        return Money(value.amount, value.currency)
+    msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
+    raise ValidationError(msg, field=field)
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or "\x00" in value:
+        msg = f"{attribute.name} must be text, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _discount_amount(value: object) -> Money:
+    amount = _money(value, "amount")
+    places = minor_units(amount.currency)
+    if amount.amount <= 0 or amount.amount != round(amount.amount, places):
+        msg = (
+            f"a discount is a positive amount in whole minor units of "
+            f"{amount.currency.code} (quantize it first), not {amount.amount}"
+        )
+        raise ValidationError(msg, field="amount")
+    return amount
+
+
+@attrs.frozen
+class Discount:
+    """An amount taken off a line by a promotion or coupon.
+
+    Args:
+        amount: How much, in the breakdown's price mode (gross or net), in
+            whole minor units of the currency, more than zero.
+        source: What gave it: a promotion id or coupon code.
+        label: What the customer reads ("10% off shoes").
+    """
+
+    amount: Money = attrs.field(converter=_discount_amount)
+    source: str = attrs.field(validator=_text)
+    label: str = attrs.field(default="", validator=_text)
+
+
+def _discounts(value: object) -> tuple[Discount, ...]:
+    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+        msg = f"discounts must be a list of Discount objects, not {value!r}"
+        raise ValidationError(msg, field="discounts")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Discount):
+            msg = f"discounts must be Discount objects, not {item!r}"
+            raise ValidationError(msg, field="discounts")
+    return items
+
+
+def _unit_price(value: object) -> Money:
+    price = _money(value, "unit_price")
+    if price.amount < 0:
+        msg = f"a unit price cannot be negative, not {price}"
+        raise ValidationError(msg, field="unit_price")
+    return price
+
+
+def _category(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"tax_category must be text such as 'standard', not {value!r}"
+        raise ValidationError(msg, field="tax_category")
+    return str(value)
+
+
+def _quantity(value: object) -> int:
+    return positive_int(value, field="quantity")
+
+
+@attrs.frozen(kw_only=True)
+class LineItem:
+    """A line to price: a quantity of a SKU at a unit price.
+
+    Args:
+        sku: What is sold: a catalog SKU, or a code of your own for a custom
+            line (``"GIFT-WRAP"``).
+        quantity: How many, at least 1.
+        unit_price: The price of one, in the breakdown's mode (gross or net).
+        tax_category: The tax category (:class:`~commercekit.values.TaxCategory`
+            or a custom one of your rate table).
+        supply: Goods or services; it changes the VAT of cross-border sales.
+        discounts: Amounts taken off the line (promotions fill them).
+        key: Tells the line apart from others with the same SKU; the SKU by
+            default.
+    """
+
+    sku: Sku = attrs.field(converter=sku)
+    quantity: int = attrs.field(converter=_quantity)
+    unit_price: Money = attrs.field(converter=_unit_price)
+    tax_category: str = attrs.field(default="standard", converter=_category)
+    supply: SupplyKind = attrs.field(default=SupplyKind.GOODS, converter=SupplyKind)
+    discounts: tuple[Discount, ...] = attrs.field(default=(), converter=_discounts)
+    key: str = attrs.field(
+        default=attrs.Factory(lambda line: line.sku, takes_self=True), validator=_text
+    )
+
+
+class TaxRounding(enum.StrEnum):
+    """Where tax is rounded to the currency's minor unit."""
+
+    PER_RATE_TOTAL = "per_rate_total"
+    """Once per tax rate over the whole cart; the lines show that total
+    allocated over them (the default, and the German invoice norm)."""
+    PER_LINE = "per_line"
+    """On each line; the rate's total is the sum of the lines."""
+
+
+class ShippingBasis(enum.StrEnum):
+    """How shipping is split over tax rates in a mixed-rate cart."""
+
+    NET = "net"
+    """By the goods' net values per rate (the default)."""
+    GROSS = "gross"
+    """By the goods' gross values per rate."""
+
+
+def _increment(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    increment = to_decimal(value, field="cash_increment")
+    if increment <= 0:
+        msg = f"cash_increment must be more than zero, such as '0.05', not {increment}"
+        raise ValidationError(msg, field="cash_increment")
+    return increment
+
+
+@attrs.frozen(kw_only=True)
+class RoundingPolicy:
+    """Where and how a breakdown rounds.
+
+    Args:
+        tax: Round tax per rate total (the default) or per line.
+        rounding: The rounding mode of line totals and tax; half up (commercial
+            rounding) by default.
+        cash_increment: Round the amount due to this step, such as
+            ``Decimal("0.05")`` for cash payments in CHF; ``None`` for none.
+    """
+
+    tax: TaxRounding = attrs.field(
+        default=TaxRounding.PER_RATE_TOTAL, converter=TaxRounding
+    )
+    rounding: Rounding = attrs.field(default=Rounding.HALF_UP, converter=Rounding)
+    cash_increment: Decimal | None = attrs.field(default=None, converter=_increment)
+
+
+@attrs.frozen(kw_only=True)
+class PricedLine:
+    """A priced line of a breakdown.
+
+    Amounts named ``subtotal``, ``discount_total`` and ``total`` are in the
+    breakdown's mode (gross or net); ``net``, ``tax_amount`` and ``gross``
+    are what they say.
+
+    Args:
+        key: The line's key.
+        sku: The SKU.
+        quantity: How many.
+        unit_price: The price of one, as given.
+        subtotal: ``unit_price * quantity``, rounded to the minor unit.
+        discounts: The discounts taken off.
+        discount_total: Their sum.
+        total: ``subtotal - discount_total``: what the line costs.
+        tax: The VAT decision for the line.
+        net: The line's net amount.
+        tax_amount: The line's VAT.
+        gross: The line's gross amount; ``net + tax_amount``.
+    """
+
+    key: str
+    sku: Sku
+    quantity: int
+    unit_price: Money
+    subtotal: Money
+    discounts: tuple[Discount, ...]
+    discount_total: Money
+    total: Money
+    tax: TaxDecision
+    net: Money
+    tax_amount: Money
+    gross: Money
+
+
+@attrs.frozen(kw_only=True)
+class ShippingPart:
+    """The share of shipping taxed at one rate.
+
+    Args:
+        percent: The rate, in percent.
+        country: The country of the rate.
+        treatment: The treatment of the goods it follows.
+        amount: The share, in the breakdown's mode.
+        net: Its net amount.
+        tax: Its VAT.
+        gross: Its gross amount.
+    """
+
+    percent: Decimal
+    country: CountryCode
+    treatment: TaxTreatment
+    amount: Money
+    net: Money
+    tax: Money
+    gross: Money
+
+
+@attrs.frozen(kw_only=True)
+class PricedShipping:
+    """Shipping, split over the goods' tax rates.
+
+    Args:
+        amount: The shipping price as given, in the breakdown's mode.
+        basis: How it was split over rates.
+        parts: One part per rate of the goods.
+        net: The net of all parts.
+        tax: The VAT of all parts.
+        gross: The gross of all parts.
+    """
+
+    amount: Money
+    basis: ShippingBasis
+    parts: tuple[ShippingPart, ...]
+    net: Money
+    tax: Money
+    gross: Money
+
+
+@attrs.frozen(kw_only=True)
+class TaxRateTotal:
+    """The totals of one tax rate, goods and shipping together.
+
+    Args:
+        percent: The rate, in percent.
+        country: The country of the rate.
+        treatment: The treatment (an invoice prints a note for some).
+        net: The net amount taxed at this rate.
+        tax: The VAT.
+        gross: ``net + tax``.
+    """
+
+    percent: Decimal
+    country: CountryCode
+    treatment: TaxTreatment
+    net: Money
+    tax: Money
+    gross: Money
+
+
+@attrs.frozen(kw_only=True)
+class PriceBreakdown:
+    """What a cart costs, line by line and rate by rate: frozen, and complete.
+
+    Orders, invoices, returns and refunds read it later, so it keeps every
+    figure and the decisions behind them. Its invariants:
+
+    * ``grand_total == net_total + tax_total``;
+    * in gross mode ``grand_total`` is the sum of the lines' totals plus
+      shipping; in net mode ``net_total`` is;
+    * the rates' taxes add up to ``tax_total``, and so do the lines' and
+      shipping's;
+    * no amount has more decimals than the currency.
+
+    Args:
+        currency: The currency code.
+        mode: Whether the prices given were gross or net.
+        policy: The rounding policy applied.
+        context: The sale's tax facts, if given.
+        lines: The priced lines, in the order given.
+        shipping: Shipping and its tax; ``None`` if there is none.
+        rates: The totals per rate, highest rate first.
+        subtotal: The sum of the lines' subtotals (before discounts).
+        discount_total: The sum of the lines' discounts.
+        order_discounts: The order discounts as applied (cut to the goods'
+            value); the lines' discounts hold their allocated parts.
+        shipping_total: The shipping price, in the breakdown's mode.
+        net_total: Everything net.
+        tax_total: All VAT.
+        grand_total: Everything gross: what the customer pays.
+        amount_due: ``grand_total`` after cash rounding.
+        cash_rounding: ``amount_due - grand_total``.
+    """
+
+    currency: str
+    mode: PriceMode
+    policy: RoundingPolicy
+    context: TaxContext | None
+    lines: tuple[PricedLine, ...]
+    shipping: PricedShipping | None
+    rates: tuple[TaxRateTotal, ...]
+    subtotal: Money
+    discount_total: Money
+    order_discounts: tuple[Discount, ...]
+    shipping_total: Money
+    net_total: Money
+    tax_total: Money
+    grand_total: Money
+    amount_due: Money
+    cash_rounding: Money
+
+    def line(self, key: str) -> PricedLine:
+        """The line with ``key``.
+
+        Raises:
+            NotFoundError: if there is none.
+        """
+        for line in self.lines:
+            if line.key == key:
+                return line
+        raise NotFoundError(kind="line", key=key)
