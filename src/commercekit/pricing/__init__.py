@@ -3,8 +3,9 @@
 Every number a customer sees comes from here:
 
 * a :class:`PriceList` holds the unit prices of SKUs in one currency, gross
-  or net, with quantity tiers; :func:`resolve_price` chooses the price that
-  applies to a sale, and :func:`lowest_prior_price` answers the Omnibus rule;
+  or net, with quantity tiers; :func:`resolve_price` (or :func:`resolve_prices`
+  from stored lists) chooses the price that applies to a sale, and
+  :func:`announce_reduction` answers the Omnibus rule;
 * a :class:`TaxProvider` decides the VAT of each item: :class:`EUTaxProvider`
   applies the EU's rules with the dated rates of :data:`EU_VAT_RATES`, and
   checks business buyers' VAT ids (:func:`vat_id`, :class:`VatIdValidator`);
@@ -44,6 +45,11 @@ from commercekit.pricing._prices import (
     ResolvedPrice,
     lowest_prior_price,
     resolve_price,
+)
+from commercekit.pricing._service import (
+    PriceReduction,
+    announce_reduction,
+    resolve_prices,
 )
 from commercekit.pricing._tax import (
     DISTANCE_SALES_THRESHOLD,
@@ -93,6 +99,7 @@ __all__ = [
     "PriceListRepository",
     "PriceMode",
     "PriceNotFoundError",
+    "PriceReduction",
     "PriceTier",
     "PricedLine",
     "PricedShipping",
@@ -115,10 +122,12 @@ __all__ = [
     "VatId",
     "VatIdConfirmation",
     "VatIdValidator",
+    "announce_reduction",
     "check_vat_id",
     "confirm_vat_id",
     "lowest_prior_price",
     "price_lines",
     "resolve_price",
+    "resolve_prices",
     "vat_id",
 ]

@@ -26,17 +26,20 @@ class PriceListRepository(Protocol):
       :class:`~commercekit.errors.DuplicateError`); :meth:`save` stores a
       changed one and raises its version by one. Both set ``price_list.version``.
     * :meth:`save` of a list whose stored version is not ``price_list.version``
-      raises :class:`~commercekit.errors.VersionConflictError`.
+      raises :class:`~commercekit.errors.VersionConflictError`; of a list
+      never added, :class:`~commercekit.errors.NotFoundError`.
     * :meth:`get` returns a copy tracked by the unit of work; an unknown id
       raises :class:`~commercekit.errors.NotFoundError`.
     * :meth:`prices_for` returns the listed prices of the given SKUs in the
       currency, from every list (whatever its channel, group or dates),
-      ordered by list id, then SKU.
+      ordered by list id, then SKU. The currency code is checked
+      (:class:`~commercekit.errors.ValidationError` for an unknown one).
     * Every add or save that gives a SKU a new base price (a new SKU in the
       list, or a changed price of the smallest tier) appends a
       :class:`~commercekit.pricing.PriceChange` at the entry's ``since``;
-      :meth:`history` returns them oldest first. Removing a price or changing
-      only higher tiers appends nothing.
+      :meth:`history` returns them oldest first (by ``changed_at``; changes at
+      one instant in the order stored), and ``[]`` for an unknown list or
+      SKU. Removing a price or changing only higher tiers appends nothing.
     * Nothing is visible to other units of work before the commit.
     """
 

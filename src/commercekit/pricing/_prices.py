@@ -6,13 +6,14 @@ import enum
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Final, NewType
+from typing import Any, Final, NewType
 
 import attrs
 import moneyed
 
 from commercekit.errors import NotFoundError, ValidationError
 from commercekit.money import Money, get_currency
+from commercekit.ports import EventRecorder
 from commercekit.pricing._errors import PriceNotFoundError
 from commercekit.values import Sku, as_utc, positive_int, sku
 
@@ -326,18 +327,39 @@ def _entries(value: object) -> dict[Sku, PriceEntry]:
     return entries
 
 
-def _check_window(instance: PriceList, _: object, value: datetime | None) -> None:
-    if (
-        value is not None
-        and instance.valid_from is not None
-        and value <= instance.valid_from
-    ):
+def _check_until(instance: PriceList, _: object, value: datetime | None) -> None:
+    start = getattr(instance, "valid_from", None)
+    if value is not None and start is not None and value <= start:
         msg = f"valid_until {value.isoformat()} must come after valid_from"
         raise ValidationError(msg, field="valid_until")
 
 
+def _unchangeable(
+    instance: PriceList, attribute: attrs.Attribute[Any], _: object
+) -> None:
+    current = getattr(instance, attribute.name)
+    shown = "its prices" if attribute.name == "prices" else repr(current)
+    msg = (
+        f"the {attribute.name} of price list {instance.list_id} is {shown}; it "
+        "cannot be replaced: make another list, or use set_price and remove_price"
+    )
+    raise ValidationError(msg, field=attribute.name)
+
+
+def _set_from(
+    instance: PriceList, _: object, value: datetime | None
+) -> datetime | None:
+    """Check a new ``valid_from`` against ``valid_until`` when it is set."""
+    start = _valid_from(value)
+    end = instance.valid_until
+    if start is not None and end is not None and end <= start:
+        msg = f"valid_from {start.isoformat()} must come before valid_until"
+        raise ValidationError(msg, field="valid_from")
+    return start
+
+
 @attrs.define(kw_only=True)
-class PriceList:
+class PriceList(EventRecorder):
     """Prices of SKUs in one currency, for a channel, group or time, or for all.
 
     Args:
@@ -351,27 +373,37 @@ class PriceList:
         valid_from: When it starts to apply (inclusive); ``None`` for always.
         valid_until: When it stops applying (exclusive); ``None`` for never.
         prices: SKUs to their :class:`PriceEntry`; change them with
-            :meth:`set_price` and :meth:`remove_price`.
+            :meth:`set_price` and :meth:`remove_price` only, which check them.
+
+    ``list_id``, ``currency`` and the ``prices`` mapping itself cannot be
+    replaced: a list in another currency is another list. Setting another
+    field checks it as the constructor does.
         version: The stored version, for optimistic concurrency.
 
     Raises:
         ValidationError: for bad fields, or a price in another currency.
     """
 
-    list_id: PriceListId = attrs.field(converter=_price_list_id)
-    currency: str = attrs.field(converter=_currency_code)
+    list_id: PriceListId = attrs.field(
+        converter=_price_list_id, on_setattr=_unchangeable
+    )
+    currency: str = attrs.field(converter=_currency_code, on_setattr=_unchangeable)
     mode: PriceMode = attrs.field(converter=PriceMode)
     name: str = ""
     priority: int = attrs.field(default=0, validator=_priority)
     channel: str | None = attrs.field(default=None, validator=_optional_name)
     customer_group: str | None = attrs.field(default=None, validator=_optional_name)
-    valid_from: datetime | None = attrs.field(default=None, converter=_valid_from)
+    valid_from: datetime | None = attrs.field(
+        default=None, converter=_valid_from, on_setattr=_set_from
+    )
     valid_until: datetime | None = attrs.field(
         default=None,
         converter=_valid_until,
-        validator=_check_window,
+        validator=_check_until,
     )
-    prices: dict[Sku, PriceEntry] = attrs.field(factory=dict, converter=_entries)
+    prices: dict[Sku, PriceEntry] = attrs.field(
+        factory=dict, converter=_entries, on_setattr=_unchangeable
+    )
     version: int = 0
 
     def __attrs_post_init__(self) -> None:

@@ -1,0 +1,154 @@
+"""The pricing use cases, over the in-memory store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
+from commercekit.errors import NotFoundError, ValidationError
+from commercekit.money import money
+from commercekit.pricing import (
+    PriceContext,
+    PriceList,
+    PriceListId,
+    PriceMode,
+    PriceNotFoundError,
+    announce_reduction,
+    resolve_prices,
+)
+
+MARCH = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def store_with(*lists: PriceList) -> InMemoryStore:
+    store = InMemoryStore()
+    with InMemoryUnitOfWork(store) as uow:
+        for price_list in lists:
+            uow.price_lists.add(price_list)
+        uow.commit()
+    return store
+
+
+def shop_list(**terms: object) -> PriceList:
+    return PriceList(
+        list_id=PriceListId(str(terms.pop("list_id", "shop"))),
+        currency="EUR",
+        mode=PriceMode.GROSS,
+        **terms,  # type: ignore[arg-type]
+    )
+
+
+def test_each_sku_gets_its_price_at_its_quantity() -> None:
+    shop = shop_list()
+    shop.set_price(
+        "SOCKS", {1: money("10.00", "EUR"), 10: money("9.00", "EUR")}, at=MARCH
+    )
+    shop.set_price("SHOE", money("89.00", "EUR"), at=MARCH)
+    store = store_with(shop)
+
+    prices = resolve_prices(
+        {"SOCKS": 12, "SHOE": 1},
+        PriceContext(currency="EUR", at=MARCH),
+        uow=InMemoryUnitOfWork(store),
+    )
+
+    assert list(prices) == ["SOCKS", "SHOE"]
+    assert prices["SOCKS"].unit_price == money("9.00", "EUR")
+    assert prices["SOCKS"].min_quantity == 10
+    assert prices["SHOE"].unit_price == money("89.00", "EUR")
+
+
+def test_a_group_list_wins_over_the_shop_list_for_its_group() -> None:
+    shop = shop_list()
+    shop.set_price("SOCKS", money("10.00", "EUR"), at=MARCH)
+    staff = shop_list(list_id="staff", customer_group="staff")
+    staff.set_price("SOCKS", money("7.00", "EUR"), at=MARCH)
+    store = store_with(shop, staff)
+
+    def price_for(group: str | None) -> object:
+        context = PriceContext(currency="EUR", at=MARCH, customer_group=group)
+        found = resolve_prices({"SOCKS": 1}, context, uow=InMemoryUnitOfWork(store))
+        return found["SOCKS"].unit_price
+
+    assert price_for("staff") == money("7.00", "EUR")
+    assert price_for(None) == money("10.00", "EUR")
+
+
+def test_a_sku_without_a_price_in_the_currency_is_named() -> None:
+    shop = shop_list()
+    shop.set_price("SOCKS", money("10.00", "EUR"), at=MARCH)
+    store = store_with(shop)
+
+    with pytest.raises(PriceNotFoundError) as caught:
+        resolve_prices(
+            {"SOCKS": 1},
+            PriceContext(currency="CHF", at=MARCH),
+            uow=InMemoryUnitOfWork(store),
+        )
+
+    assert (caught.value.sku, caught.value.currency) == ("SOCKS", "CHF")
+
+
+def test_quantities_must_be_a_mapping_of_positive_ints() -> None:
+    store = store_with()
+    context = PriceContext(currency="EUR", at=MARCH)
+    with pytest.raises(ValidationError):
+        resolve_prices(["SOCKS"], context, uow=InMemoryUnitOfWork(store))  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        resolve_prices({"SOCKS": 0}, context, uow=InMemoryUnitOfWork(store))
+
+
+def history_store() -> tuple[InMemoryStore, datetime]:
+    # 12.00 from March 1st, 11.00 from the 10th, 15.00 from the 20th, and
+    # 9.00 from April 5th.
+    shop = shop_list()
+    store = store_with(shop)
+    steps = [(0, "12.00"), (9, "11.00"), (19, "15.00"), (35, "9.00")]
+    for day, amount in steps:
+        with InMemoryUnitOfWork(store) as uow:
+            loaded = uow.price_lists.get(PriceListId("shop"))
+            loaded.set_price(
+                "SOCKS", money(amount, "EUR"), at=MARCH + timedelta(days=day)
+            )
+            uow.price_lists.save(loaded)
+            uow.commit()
+    return store, MARCH + timedelta(days=35)
+
+
+def test_a_reduction_is_measured_against_the_lowest_price_of_30_days() -> None:
+    store, reduced_at = history_store()
+
+    reduction = announce_reduction(
+        "shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=reduced_at
+    )
+
+    # The window is March 6th to April 5th: 12.00 (until the 10th), 11.00 and
+    # 15.00 were charged; the lowest is 11.00, not the "was" price 15.00.
+    assert reduction.new_price == money("9.00", "EUR")
+    assert reduction.reference_price == money("11.00", "EUR")
+    # (11.00 - 9.00) / 11.00 = 18.2% -> 18
+    assert reduction.percent_off == 18
+
+
+def test_a_new_product_has_no_reference_price() -> None:
+    shop = shop_list()
+    shop.set_price("SOCKS", money("9.00", "EUR"), at=MARCH)
+    store = store_with(shop)
+
+    reduction = announce_reduction(
+        "shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH
+    )
+
+    assert reduction.reference_price is None
+    assert reduction.percent_off is None
+
+
+def test_a_reduction_of_an_unknown_price_is_not_found() -> None:
+    store = store_with(shop_list())
+
+    with pytest.raises(NotFoundError):
+        announce_reduction("shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH)
+    with pytest.raises(NotFoundError):
+        announce_reduction("other", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH)
