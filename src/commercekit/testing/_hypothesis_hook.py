@@ -33,9 +33,31 @@ def register_strategies() -> None:
         Variant,
     )
     from commercekit.money import Money  # noqa: PLC0415
+    from commercekit.pricing import (  # noqa: PLC0415
+        Discount,
+        LineItem,
+        PriceContext,
+        PriceEntry,
+        PriceList,
+        PriceTier,
+        RoundingPolicy,
+        TaxContext,
+        TaxRate,
+    )
+    from commercekit.values import CustomerFacts  # noqa: PLC0415
 
     st.register_type_strategy(Money, _lazy("money"))
+    st.register_type_strategy(CustomerFacts, _lazy("customer_facts"))
     st.register_type_strategy(LocalizedText, _lazy("localized_texts"))
     st.register_type_strategy(Variant, _lazy("variants"))
     st.register_type_strategy(Product, _lazy("products"))
     st.register_type_strategy(SearchQuery, _lazy("search_queries"))
+    st.register_type_strategy(PriceTier, _lazy("price_tiers"))
+    st.register_type_strategy(PriceEntry, _lazy("price_entries"))
+    st.register_type_strategy(PriceList, _lazy("price_lists"))
+    st.register_type_strategy(PriceContext, _lazy("price_contexts"))
+    st.register_type_strategy(TaxRate, _lazy("tax_rates"))
+    st.register_type_strategy(TaxContext, _lazy("tax_contexts"))
+    st.register_type_strategy(Discount, _lazy("discounts"))
+    st.register_type_strategy(LineItem, _lazy("line_items"))
+    st.register_type_strategy(RoundingPolicy, _lazy("rounding_policies"))

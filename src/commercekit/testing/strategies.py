@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import functools
 import math
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Final
 
 import moneyed
 from hypothesis import strategies as st
@@ -29,17 +30,42 @@ from commercekit.catalog import (
     Variant,
 )
 from commercekit.errors import ValidationError
-from commercekit.money import Amount, Money, minor_units, to_decimal
-from commercekit.values import Sku, TaxCategory
+from commercekit.money import Amount, Money, Rounding, minor_units, quantize, to_decimal
+from commercekit.pricing import (
+    Discount,
+    LineItem,
+    PriceContext,
+    PriceEntry,
+    PriceList,
+    PriceListId,
+    PriceMode,
+    PriceTier,
+    RoundingPolicy,
+    SupplyKind,
+    TaxContext,
+    TaxRate,
+    TaxRounding,
+)
+from commercekit.values import CustomerFacts, Sku, TaxCategory
 
 __all__ = [
     "currencies",
+    "customer_facts",
+    "discounts",
     "gtins",
+    "line_items",
     "localized_texts",
     "money",
+    "price_contexts",
+    "price_entries",
+    "price_lists",
+    "price_tiers",
     "products",
+    "rounding_policies",
     "search_queries",
     "skus",
+    "tax_contexts",
+    "tax_rates",
     "variants",
 ]
 
@@ -267,4 +293,333 @@ def search_queries(currency: str = "EUR") -> st.SearchStrategy[SearchQuery]:
         st.booleans(),
         st.integers(1, 3),
         st.integers(1, 4),
+    )
+
+
+# -- pricing -------------------------------------------------------------------
+
+_START: Final = datetime(2019, 1, 1, tzinfo=UTC)
+_END: Final = datetime(2028, 1, 1, tzinfo=UTC)
+
+
+def _instants() -> st.SearchStrategy[datetime]:
+    """UTC instants, to the second, from 2019 to the end of 2027."""
+    span = int((_END - _START).total_seconds()) - 1
+    return st.integers(0, span).map(lambda seconds: _START + timedelta(seconds=seconds))
+
+
+def _one_more_decimal(currency: str, max_value: int) -> st.SearchStrategy[Money]:
+    places = minor_units(currency) + 1
+    return st.integers(0, max_value * 10**places).map(
+        lambda units: Money(Decimal(units).scaleb(-places), currency)
+    )
+
+
+def _unit_prices(currency: str, max_value: int = 1000) -> st.SearchStrategy[Money]:
+    """Unit prices from 0 to ``max_value``: whole minor units, or one decimal more."""
+    return money(currency, min_value=0, max_value=max_value) | _one_more_decimal(
+        currency, max_value
+    )
+
+
+_TIER_STARTS: Final = st.sampled_from([1, 5, 10, 25, 50, 100]) | st.integers(1, 200)
+_CHANNELS: Final = st.none() | st.sampled_from(["web", "app"])
+_GROUPS: Final = st.none() | st.sampled_from(["b2b", "staff"])
+
+
+def price_tiers(currency: str = "EUR") -> st.SearchStrategy[PriceTier]:
+    """Draw quantity tiers: a minimum quantity and a unit price in ``currency``.
+
+    Unit prices lie between 0 and 1000, in whole minor units of the currency
+    or with one decimal more (``12.345`` EUR), as price lists allow.
+
+    Args:
+        currency: The currency code of the unit price.
+    """
+    return st.builds(PriceTier, _TIER_STARTS, _unit_prices(currency))
+
+
+def price_entries(currency: str = "EUR") -> st.SearchStrategy[PriceEntry]:
+    """Draw the price of one SKU: one to three tiers, given in any order.
+
+    Args:
+        currency: The currency code of every tier.
+    """
+    return st.builds(
+        PriceEntry,
+        tiers=st.lists(
+            price_tiers(currency),
+            min_size=1,
+            max_size=3,
+            unique_by=lambda tier: tier.min_quantity,
+        ),
+        since=_instants(),
+    )
+
+
+def _window(
+    start: datetime | None, length: int | None
+) -> tuple[datetime | None, datetime | None]:
+    if length is None:
+        return start, None
+    return start, (_START if start is None else start) + timedelta(seconds=length)
+
+
+_WINDOWS: Final = st.builds(
+    _window,
+    st.none() | _instants(),
+    st.none() | st.integers(1, 400 * 24 * 3600),
+)
+
+
+@st.composite
+def _price_list(draw: st.DrawFn, currency: str) -> PriceList:
+    valid_from, valid_until = draw(_WINDOWS)
+    return PriceList(
+        list_id=PriceListId(
+            draw(st.text("abcdef0123456789-", min_size=1, max_size=12))
+        ),
+        currency=currency,
+        mode=draw(st.sampled_from(PriceMode)),
+        name=draw(st.sampled_from(["", "Shop", "Sommer-Sale", "B2B"])),
+        priority=draw(st.integers(-3, 3)),
+        channel=draw(_CHANNELS),
+        customer_group=draw(_GROUPS),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        prices=draw(st.dictionaries(skus(), price_entries(currency), max_size=5)),
+    )
+
+
+def _codes(currency: str | st.SearchStrategy[str] | None) -> st.SearchStrategy[str]:
+    if isinstance(currency, str):
+        return st.just(currency.strip().upper())
+    return currencies() if currency is None else currency
+
+
+def price_lists(
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PriceList]:
+    """Draw valid price lists of up to five SKUs, each with one to three tiers.
+
+    Lists are gross or net, for all or for a channel (``web``, ``app``) or a
+    customer group (``b2b``, ``staff``), with or without a validity window
+    (either end may be open), at priorities from -3 to 3, at version 0.
+
+    Args:
+        currency: A currency code, a strategy of codes, or ``None`` for any
+            (:func:`currencies`).
+    """
+    return _codes(currency).flatmap(_price_list)
+
+
+def price_contexts(
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PriceContext]:
+    """Draw the facts of a sale that choose a price list.
+
+    Instants lie between 2019 and 2027; channels and customer groups are those
+    of :func:`price_lists`, or ``None``.
+
+    Args:
+        currency: A currency code, a strategy of codes, or ``None`` for any
+            (:func:`currencies`).
+    """
+    return st.builds(
+        PriceContext,
+        currency=_codes(currency),
+        at=_instants(),
+        channel=_CHANNELS,
+        customer_group=_GROUPS,
+    )
+
+
+_RATE_COUNTRIES: Final = ("DE", "AT", "FR", "NL", "IT", "PL", "GR", "DK", "CH", "GB")
+_PERCENTS: Final = st.sampled_from(
+    ["0", "2.1", "4.9", "5", "5.5", "7", "10", "13.5", "19", "21", "25.5", "27"]
+).map(Decimal) | st.integers(0, 100).map(Decimal)
+
+
+@st.composite
+def _tax_rate(draw: st.DrawFn) -> TaxRate:
+    valid_from = draw(st.dates(date(2019, 1, 1), date(2027, 12, 31)))
+    days = draw(st.none() | st.integers(1, 3650))
+    return TaxRate(
+        draw(st.sampled_from(_RATE_COUNTRIES)),
+        draw(st.sampled_from(["standard", "reduced", "reduced_2", "super_reduced"])),
+        draw(_PERCENTS),
+        valid_from,
+        None if days is None else valid_from + timedelta(days=days),
+    )
+
+
+def tax_rates() -> st.SearchStrategy[TaxRate]:
+    """Draw VAT rates: a country, a category, a percentage and a span of dates.
+
+    Percentages are real ones (``19``, ``5.5``, ``25.5``) or whole numbers
+    from 0 to 100; spans start between 2019 and 2027 and are open or last up
+    to ten years. Rates drawn separately may overlap, so build a
+    :class:`~commercekit.pricing.TaxRateTable` from them with care.
+    """
+    return _tax_rate()
+
+
+_VALID_VAT_IDS: Final = (
+    "DE136695976",
+    "FR40303265045",
+    "ATU57194903",
+    "EL094259216",
+    "BE0697449992",
+    "NL004495445B01",
+    "IT00743110157",
+)
+
+
+def customer_facts() -> st.SearchStrategy[CustomerFacts]:
+    """Draw what the rules may know of a customer.
+
+    The VAT id, if any, is one of a few ids valid in form and checksum (of
+    Germany, France, Austria, Greece, Belgium, the Netherlands and Italy, in
+    compact form), confirmed by a VAT id service or not; without a VAT id the
+    facts never claim a confirmation. Customers are consumers or
+    businesses, in no group or in ``b2b`` or ``staff``, with up to 20 orders.
+    """
+    return st.builds(
+        lambda group, business, vat, confirmed, count: CustomerFacts(
+            customer_group=group,
+            business=business,
+            vat_id=vat,
+            vat_id_confirmed=confirmed and vat is not None,
+            order_count=count,
+        ),
+        _GROUPS,
+        st.booleans(),
+        st.none() | st.sampled_from(_VALID_VAT_IDS),
+        st.booleans(),
+        st.integers(0, 20),
+    )
+
+
+_SHIP_TO: Final = ("DE", "AT", "FR", "NL", "IT", "PL", "GR", "CH", "US", "GB", "NO")
+
+
+def tax_contexts(
+    *,
+    ship_to: st.SearchStrategy[str] | None = None,
+    supplied_at: st.SearchStrategy[datetime] | None = None,
+    buyer: st.SearchStrategy[CustomerFacts] | None = None,
+) -> st.SearchStrategy[TaxContext]:
+    """Draw the facts of a sale that decide its VAT.
+
+    By default the goods go to a few member states (``DE``, ``AT``, ``FR``,
+    ``NL``, ``IT``, ``PL``, ``GR``) or out of the EU (``CH``, ``US``, ``GB``,
+    ``NO``), are supplied between 2019 and 2027, to a buyer from
+    :func:`customer_facts`. The EU's own rate table starts in 2020, so pass
+    ``supplied_at`` to stay inside it when pricing with
+    :class:`~commercekit.pricing.EUTaxProvider`.
+
+    Args:
+        ship_to: Country codes to ship to.
+        supplied_at: Aware instants of supply.
+        buyer: Facts about the buyer.
+    """
+    return st.builds(
+        TaxContext,
+        ship_to=st.sampled_from(_SHIP_TO) if ship_to is None else ship_to,
+        supplied_at=_instants() if supplied_at is None else supplied_at,
+        buyer=customer_facts() if buyer is None else buyer,
+    )
+
+
+_SOURCES: Final = st.sampled_from(["SUMMER10", "WELCOME", "promo-42", "bundle"])
+_LABELS: Final = st.sampled_from(["", "10% off", "Sommerrabatt", "3 for 2"])
+
+
+def discounts(
+    currency: str = "EUR", max_value: Amount = 100
+) -> st.SearchStrategy[Discount]:
+    """Draw discounts of one minor unit up to ``max_value``, in whole minor units.
+
+    Args:
+        currency: The currency code of the amount.
+        max_value: The largest amount.
+    """
+    smallest = Decimal(1).scaleb(-minor_units(currency))
+    return st.builds(
+        Discount,
+        money(currency, min_value=smallest, max_value=max_value),
+        _SOURCES,
+        _LABELS,
+    )
+
+
+_LINE_CATEGORIES: Final = st.sampled_from(
+    [TaxCategory.STANDARD, TaxCategory.REDUCED, TaxCategory.ZERO, TaxCategory.EXEMPT]
+)
+
+
+@st.composite
+def _line_item(draw: st.DrawFn, currency: str, rounding: Rounding) -> LineItem:
+    places = minor_units(currency)
+    unit_price = draw(_unit_prices(currency))
+    quantity = draw(st.integers(1, 50))
+    subtotal = quantize(unit_price * quantity, rounding)
+    remaining = int(subtotal.amount.scaleb(places))
+    given: list[Discount] = []
+    for _ in range(draw(st.integers(0, 3))):
+        if remaining < 1:
+            break
+        units = draw(st.integers(1, remaining))
+        remaining -= units
+        amount = Money(Decimal(units).scaleb(-places), currency)
+        given.append(Discount(amount, draw(_SOURCES), draw(_LABELS)))
+    return LineItem(
+        sku=draw(skus()),
+        quantity=quantity,
+        unit_price=unit_price,
+        tax_category=draw(_LINE_CATEGORIES),
+        supply=draw(st.sampled_from(SupplyKind)),
+        discounts=given,
+    )
+
+
+def line_items(
+    currency: str = "EUR", rounding: Rounding = Rounding.HALF_UP
+) -> st.SearchStrategy[LineItem]:
+    """Draw lines to price, in one currency.
+
+    Quantities run from 1 to 50, unit prices from 0 to 1000 in whole minor
+    units or with one decimal more; the tax category is ``standard``,
+    ``reduced``, ``zero`` or ``exempt``, for goods or services. Up to three
+    discounts never add up to more than the line's subtotal, computed as
+    :func:`~commercekit.pricing.price_lines` does: ``unit_price * quantity``
+    rounded to the minor unit by ``rounding``. Each line's key is its SKU, so
+    draw a cart with ``st.lists(line_items(), unique_by=lambda line: line.key)``.
+
+    Args:
+        currency: The currency code of every amount.
+        rounding: The rounding of the breakdown's policy the lines are for;
+            with another, a line's discounts may exceed its subtotal.
+    """
+    return _line_item(currency.strip().upper(), Rounding(rounding))
+
+
+def rounding_policies(currency: str = "EUR") -> st.SearchStrategy[RoundingPolicy]:
+    """Draw rounding policies: any tax rounding and mode, cash rounding or none.
+
+    A cash increment, when there is one, is 5, 10, 50 or 100 minor units of
+    ``currency`` (``0.05`` EUR, ``5`` JPY), so the breakdown accepts it.
+
+    Args:
+        currency: The currency whose minor unit the cash increments are in.
+    """
+    places = minor_units(currency)
+    return st.builds(
+        RoundingPolicy,
+        tax=st.sampled_from(TaxRounding),
+        rounding=st.sampled_from(Rounding),
+        cash_increment=st.none()
+        | st.sampled_from([5, 10, 50, 100]).map(
+            lambda units: Decimal(units).scaleb(-places)
+        ),
     )

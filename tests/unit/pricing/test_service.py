@@ -18,6 +18,7 @@ from commercekit.pricing import (
     announce_reduction,
     resolve_prices,
 )
+from commercekit.values import Sku
 
 MARCH = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -55,9 +56,9 @@ def test_each_sku_gets_its_price_at_its_quantity() -> None:
     )
 
     assert list(prices) == ["SOCKS", "SHOE"]
-    assert prices["SOCKS"].unit_price == money("9.00", "EUR")
-    assert prices["SOCKS"].min_quantity == 10
-    assert prices["SHOE"].unit_price == money("89.00", "EUR")
+    assert prices[Sku("SOCKS")].unit_price == money("9.00", "EUR")
+    assert prices[Sku("SOCKS")].min_quantity == 10
+    assert prices[Sku("SHOE")].unit_price == money("89.00", "EUR")
 
 
 def test_a_group_list_wins_over_the_shop_list_for_its_group() -> None:
@@ -70,7 +71,7 @@ def test_a_group_list_wins_over_the_shop_list_for_its_group() -> None:
     def price_for(group: str | None) -> object:
         context = PriceContext(currency="EUR", at=MARCH, customer_group=group)
         found = resolve_prices({"SOCKS": 1}, context, uow=InMemoryUnitOfWork(store))
-        return found["SOCKS"].unit_price
+        return found[Sku("SOCKS")].unit_price
 
     assert price_for("staff") == money("7.00", "EUR")
     assert price_for(None) == money("10.00", "EUR")

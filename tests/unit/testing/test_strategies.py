@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import Any
 
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commercekit.catalog import Product, gtin
 from commercekit.errors import ValidationError
-from commercekit.money import Money, minor_units
+from commercekit.money import Money, Rounding, minor_units
+from commercekit.pricing import (
+    Discount,
+    EUTaxProvider,
+    LineItem,
+    PriceContext,
+    PriceEntry,
+    PriceList,
+    PriceMode,
+    PriceNotFoundError,
+    PriceTier,
+    RoundingPolicy,
+    TaxContext,
+    TaxRate,
+    TaxRateTable,
+    TaxSettings,
+    price_lines,
+    resolve_price,
+    vat_id,
+)
 from commercekit.testing import strategies as cks
-from commercekit.values import sku
+from commercekit.values import CustomerFacts, sku
 
 
 @given(st.from_type(Money))
@@ -69,3 +92,201 @@ def test_from_type_builds_valid_products(product: Product) -> None:
 @given(cks.gtins())
 def test_drawn_gtins_pass_the_checksum(code: str) -> None:
     assert gtin(code) == code
+
+
+# -- pricing -------------------------------------------------------------------
+
+EU_RATE_TIMES = st.datetimes(
+    min_value=datetime(2020, 1, 2),  # noqa: DTZ001 - Hypothesis wants naive bounds
+    max_value=datetime(2027, 12, 31),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+
+
+def _is_priced_in_eur(line: LineItem) -> bool:
+    return line.unit_price.currency.code == "EUR" and 1 <= line.quantity <= 50
+
+
+REGISTERED: dict[type[Any], Callable[[Any], bool]] = {
+    CustomerFacts: lambda facts: facts.vat_id is None or bool(vat_id(facts.vat_id)),
+    Discount: lambda given: given.amount.currency.code == "EUR",
+    LineItem: _is_priced_in_eur,
+    PriceContext: lambda context: context.at.tzinfo is UTC,
+    PriceEntry: lambda entry: 1 <= len(entry.tiers) <= 3,
+    PriceList: lambda price_list: len(price_list.prices) <= 5,
+    PriceTier: lambda tier: Decimal(0) <= tier.unit_price.amount <= 1000,
+    RoundingPolicy: lambda policy: (
+        policy.cash_increment is None or policy.cash_increment >= Decimal("0.05")
+    ),
+    TaxContext: lambda context: 2019 <= context.supplied_at.year <= 2027,
+    TaxRate: lambda rate: Decimal(0) <= rate.percent <= 100,
+}
+
+
+@pytest.mark.parametrize("kind", list(REGISTERED), ids=lambda kind: kind.__name__)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_from_type_builds_the_pricing_types_through_the_entry_point(
+    kind: type[Any], data: st.DataObject
+) -> None:
+    """Each pricing type comes from commercekit's strategy, so it keeps its rules."""
+    value = data.draw(st.from_type(kind))
+    assert isinstance(value, kind)
+    assert REGISTERED[kind](value)
+
+
+def _places(value: Money) -> int:
+    exponent = value.amount.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return -exponent
+
+
+@given(cks.price_lists(st.sampled_from(["EUR", "JPY", "KWD"])))
+def test_price_lists_are_valid_aggregates(price_list: PriceList) -> None:
+    assert len(price_list.prices) <= 5
+    for entry in price_list.prices.values():
+        assert 1 <= len(entry.tiers) <= 3
+        starts = [tier.min_quantity for tier in entry.tiers]
+        assert starts == sorted(set(starts))
+        for tier in entry.tiers:
+            assert tier.unit_price.currency.code == price_list.currency
+            places = _places(tier.unit_price)
+            assert places in {
+                minor_units(price_list.currency),
+                minor_units(price_list.currency) + 1,
+            }
+    if price_list.valid_from and price_list.valid_until:
+        assert price_list.valid_from < price_list.valid_until
+    # Every drawn list rebuilds from its own fields: it passes validation.
+    assert attrs.evolve(price_list) == price_list
+
+
+@given(cks.price_lists("EUR"), cks.price_contexts("EUR"), st.integers(1, 300))
+def test_drawn_lists_and_contexts_resolve_or_say_why_not(
+    price_list: PriceList, context: PriceContext, quantity: int
+) -> None:
+    for listed in price_list.listed_prices():
+        try:
+            resolved = resolve_price([listed], listed.sku, quantity, context)
+        except PriceNotFoundError:
+            tier = listed.entry.tier_for(quantity)
+            assert tier is None or not listed.applies_to(context)
+        else:
+            assert resolved.list_id == price_list.list_id
+
+
+@given(cks.customer_facts())
+def test_customer_facts_have_valid_vat_ids_and_confirm_only_those(
+    facts: CustomerFacts,
+) -> None:
+    if facts.vat_id is None:
+        assert not facts.vat_id_confirmed
+    else:
+        assert vat_id(facts.vat_id).value == facts.vat_id
+    assert 0 <= facts.order_count <= 20
+
+
+@given(cks.tax_contexts())
+def test_tax_contexts_go_to_a_few_countries_between_2019_and_2027(
+    context: TaxContext,
+) -> None:
+    assert context.ship_to in {
+        "DE",
+        "AT",
+        "FR",
+        "NL",
+        "IT",
+        "PL",
+        "GR",
+        "CH",
+        "US",
+        "GB",
+        "NO",
+    }
+    assert datetime(2019, 1, 1, tzinfo=UTC) <= context.supplied_at
+    assert context.supplied_at < datetime(2028, 1, 1, tzinfo=UTC)
+
+
+@given(cks.tax_rates())
+def test_tax_rates_have_an_ordered_span(rate: TaxRate) -> None:
+    assert rate.valid_until is None or rate.valid_from < rate.valid_until
+    assert (
+        TaxRateTable([rate]).rate(rate.country, rate.category, rate.valid_from) == rate
+    )
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+@given(data=st.data())
+def test_discounts_are_whole_minor_units_within_bounds(
+    currency: str, data: st.DataObject
+) -> None:
+    given_discount = data.draw(cks.discounts(currency, max_value=5))
+    assert given_discount.amount.currency.code == currency
+    assert _places(given_discount.amount) == minor_units(currency)
+    assert Decimal(0) < given_discount.amount.amount <= 5
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+@settings(max_examples=30)
+@given(data=st.data())
+def test_line_items_keep_their_discounts_within_the_subtotal(
+    currency: str, data: st.DataObject
+) -> None:
+    """A drawn line prices without error, and its discounts fit its subtotal."""
+    line = data.draw(cks.line_items(currency))
+    policy = data.draw(cks.rounding_policies(currency))
+    assert line.unit_price.currency.code == currency
+    assert 1 <= line.quantity <= 50
+    assert Decimal(0) <= line.unit_price.amount <= 1000
+    assert _places(line.unit_price) in {
+        minor_units(currency),
+        minor_units(currency) + 1,
+    }
+    assert line.tax_category in {"standard", "reduced", "zero", "exempt"}
+    subtotal = (line.unit_price.amount * line.quantity).quantize(
+        Decimal(1).scaleb(-minor_units(currency)), ROUND_HALF_UP
+    )
+    assert sum(given.amount.amount for given in line.discounts) <= subtotal
+    breakdown = price_lines(
+        [line],
+        currency=currency,
+        mode=PriceMode.GROSS,
+        tax=EUTaxProvider(TaxSettings(merchant_country="DE")),
+        context=TaxContext(ship_to="DE", supplied_at=datetime(2026, 1, 5, tzinfo=UTC)),
+        policy=attrs.evolve(policy, rounding=Rounding.HALF_UP),
+    )
+    assert breakdown.lines[0].total.amount == subtotal - sum(
+        given.amount.amount for given in line.discounts
+    )
+
+
+@given(cks.line_items("EUR", rounding=Rounding.DOWN))
+def test_line_items_fit_the_rounding_they_are_drawn_for(line: LineItem) -> None:
+    subtotal = (line.unit_price.amount * line.quantity).quantize(
+        Decimal("0.01"), ROUND_DOWN
+    )
+    assert sum(given.amount.amount for given in line.discounts) <= subtotal
+
+
+@given(cks.tax_contexts(supplied_at=EU_RATE_TIMES), cks.line_items())
+def test_drawn_tax_contexts_price_with_the_eu_rules(
+    context: TaxContext, line: LineItem
+) -> None:
+    breakdown = price_lines(
+        [line],
+        currency="EUR",
+        mode=PriceMode.NET,
+        tax=EUTaxProvider(TaxSettings(merchant_country="DE")),
+        context=context,
+    )
+    assert breakdown.grand_total == breakdown.net_total + breakdown.tax_total
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD", "CHF"])
+@given(data=st.data())
+def test_rounding_policies_fit_the_currency(currency: str, data: st.DataObject) -> None:
+    policy = data.draw(cks.rounding_policies(currency))
+    if policy.cash_increment is not None:
+        step = policy.cash_increment.scaleb(minor_units(currency))
+        assert step == step.to_integral_value()
+        assert step in {5, 10, 50, 100}
