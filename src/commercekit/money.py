@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import decimal
 import enum
+import functools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final, Self, TypeVar, overload
@@ -41,6 +42,7 @@ __all__ = [
     "Rounding",
     "allocate",
     "format_money",
+    "from_minor_units",
     "get_currency",
     "minor_units",
     "money",
@@ -245,6 +247,35 @@ def minor_units(currency: str | moneyed.Currency) -> int:
         msg = f"currency {currency!r} has a non-decimal minor unit ({sub_unit})"
         raise ValidationError(msg, field="currency")
     return exponent
+
+
+@functools.cache
+def _currency_and_places(code: str) -> tuple[moneyed.Currency, int]:
+    found = get_currency(code)
+    return found, minor_units(found)
+
+
+def from_minor_units(units: int, currency: str) -> Money:
+    """The amount of ``units`` minor units (cents) of ``currency``.
+
+    For amounts kept as whole minor units, as the price breakdown keeps
+    them; the count may be negative.
+
+    Raises:
+        ValidationError: if the currency is unknown or ``units`` not an int.
+
+    >>> from_minor_units(5997, "EUR"), from_minor_units(5997, "JPY")
+    (Money('59.97', 'EUR'), Money('5997', 'JPY'))
+    >>> from_minor_units(5997, "KWD")
+    Money('5.997', 'KWD')
+    """
+    if type(units) is not int:
+        checked: object = units  # checked at run time too, for untyped callers
+        if isinstance(checked, bool) or not isinstance(checked, int):
+            msg = f"minor units are an int, not {units!r}"
+            raise ValidationError(msg, field="units")
+    found, places = _currency_and_places(currency)
+    return _build(Money, Decimal(units).scaleb(-places), found)
 
 
 class Money(moneyed.Money):

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Final
 
-import attrs
 import moneyed
 
 from commercekit.errors import CurrencyMismatchError, ValidationError
-from commercekit.money import Money, Rounding, _build, get_currency, minor_units
+from commercekit.money import Money, Rounding, from_minor_units
+from commercekit.money import _currency_and_places as _currency
 from commercekit.pricing._breakdown_model import (
     Discount,
     LineItem,
@@ -35,9 +35,7 @@ from commercekit.pricing._tax import (
     TaxContext,
     TaxDecision,
     TaxProvider,
-    TaxTreatment,
 )
-from commercekit.values import CountryCode
 
 __all__ = ["price_lines"]
 
@@ -89,34 +87,20 @@ def _allocate(total: int, weights: Sequence[int]) -> list[int]:
     return parts
 
 
-_new: Final = object.__new__
-_set: Final = object.__setattr__
-
-
-def _discount(amount: Money, given: Discount) -> Discount:
-    """A copy of ``given`` for ``amount``: checked once, when it was given."""
-    made = _new(Discount)
-    _set(made, "amount", amount)
-    _set(made, "source", given.source)
-    _set(made, "label", given.label)
-    return made
-
-
 def _apply_order_discounts(
     order_discounts: Iterable[Discount],
     totals: list[int],
-    discounts: list[int],
     code: str,
     places: int,
-) -> tuple[list[tuple[int, Discount]], dict[int, list[tuple[int, Discount]]]]:
-    """Take order discounts off ``totals`` and add them to ``discounts``.
+) -> tuple[list[tuple[int, Discount]], list[tuple[tuple[int, Discount], ...]]]:
+    """Take order discounts off ``totals``, in the order given.
 
     Returns:
-        Each discount's applied amount (cut to the goods' value), and per
-        line index the parts it took, with their discount.
+        Each discount's applied amount (cut to the goods' value) with the
+        discount, and per line the parts it took (empty if none applied).
     """
     applied: list[tuple[int, Discount]] = []
-    allocated: dict[int, list[tuple[int, Discount]]] = {}
+    per_line: list[tuple[tuple[int, Discount], ...]] = []
     checked: Iterable[object] = order_discounts  # checked at run time too
     for given in checked:
         if not isinstance(given, Discount):
@@ -126,26 +110,36 @@ def _apply_order_discounts(
             raise CurrencyMismatchError(expected=code, got=given.amount.currency.code)
         amount = min(_units(given.amount, places, "discount"), sum(totals))
         applied.append((amount, given))
+        if not per_line:
+            per_line = [()] * len(totals)
         if not amount:
             continue
-        for index, part in enumerate(_allocate(amount, totals)):
-            if part:
-                totals[index] -= part
-                discounts[index] += part
-                allocated.setdefault(index, []).append((part, given))
-    return applied, allocated
+        parts = _allocate(amount, totals)
+        totals[:] = [total - part for total, part in zip(totals, parts, strict=True)]
+        per_line = [
+            (*taken, (part, given)) if part else taken
+            for taken, part in zip(per_line, parts, strict=True)
+        ]
+    return applied, per_line
 
 
-@attrs.define
 class _Rate:
     """One tax rate's members while a breakdown is computed."""
 
-    decision: TaxDecision
-    numerator: int
-    denominator: int
-    members: list[int] = attrs.Factory(list)
-    goods: int = 0
-    before_discounts: int = 0
+    __slots__ = (
+        "decision",
+        "denominator",
+        "goods",
+        "members",
+        "numerator",
+    )
+
+    def __init__(self, decision: TaxDecision, numerator: int, denominator: int) -> None:
+        self.decision = decision
+        self.numerator = numerator
+        self.denominator = denominator
+        self.members: list[int] = []
+        self.goods = 0
 
 
 def _units(value: Money, places: int, field: str) -> int:
@@ -171,13 +165,6 @@ def _tax_of(amount: int, rate: _Rate, mode: PriceMode, rounding: Rounding) -> in
     return _divide(amount * numerator, _HUNDRED * denominator, rounding)
 
 
-def _check_line(line: object) -> LineItem:
-    if not isinstance(line, LineItem):
-        msg = f"lines must be LineItem objects, not {type(line).__name__}"
-        raise ValidationError(msg, field="lines")
-    return line
-
-
 def _shipping_units(shipping: object, code: str, places: int) -> int | None:
     if shipping is None:
         return None
@@ -193,7 +180,7 @@ def _shipping_units(shipping: object, code: str, places: int) -> int | None:
     return units
 
 
-def price_lines(  # noqa: PLR0912, PLR0915 - one pass, kept in one place
+def price_lines(  # noqa: PLR0915 - one pass, kept in one place
     lines: Iterable[LineItem],
     *,
     currency: str,
@@ -263,9 +250,8 @@ def price_lines(  # noqa: PLR0912, PLR0915 - one pass, kept in one place
     >>> breakdown.grand_total, breakdown.net_total, breakdown.tax_total
     (Money('59.97', 'EUR'), Money('50.39', 'EUR'), Money('9.58', 'EUR'))
     """
-    found = get_currency(currency)
+    found, places = _currency(currency)
     code = found.code
-    places = minor_units(found)
     mode = PriceMode(mode)
     basis = ShippingBasis(shipping_basis)
     given_policy: object = policy  # checked at run time too, for untyped callers
@@ -277,115 +263,59 @@ def price_lines(  # noqa: PLR0912, PLR0915 - one pass, kept in one place
         msg = f"context must be a TaxContext, not {context!r}"
         raise ValidationError(msg, field="context")
     rounding = policy.rounding
-    rounding_value = rounding.value
-    quantum = _ONE
     gross_mode = mode is PriceMode.GROSS
 
-    items = [_check_line(line) for line in lines]
+    items = lines if isinstance(lines, list | tuple) else list(lines)
     ship = _shipping_units(shipping, code, places)
     if ship and not items:
         msg = "shipping needs at least one line of goods to take its tax rate from"
         raise ValidationError(msg, field="shipping")
 
-    decisions: dict[tuple[str, SupplyKind], _Rate] = {}
-    rates: dict[tuple[Decimal, str, str], _Rate] = {}
-    subtotals: list[int] = []
-    discounts: list[int] = []
-    line_rates: list[_Rate] = []
-    keys: set[str] = set()
-    for position, item in enumerate(items):
-        if item.key in keys:
-            msg = f"two lines have the key {item.key!r}; give each line its own key"
-            raise ValidationError(msg, field="lines")
-        keys.add(item.key)
-        unit = item.unit_price
-        if unit.currency.code != code:
-            raise CurrencyMismatchError(expected=code, got=unit.currency.code)
-        subtotal = int(
-            (unit.amount * item.quantity)
-            .scaleb(places)
-            .quantize(quantum, rounding_value)
-        )
-        discount = 0
-        for given in item.discounts:
-            if given.amount.currency.code != code:
-                raise CurrencyMismatchError(
-                    expected=code, got=given.amount.currency.code
-                )
-            discount += _units(given.amount, places, "discount")
-        if discount > subtotal:
-            msg = (
-                f"the discounts of line {item.key!r} add up to more than its "
-                f"subtotal; a discount never makes a line negative"
-            )
-            raise ValidationError(msg, field="discounts")
-        lookup = (item.tax_category, item.supply)
-        rate = decisions.get(lookup)
-        if rate is None:
-            decision = tax.decide(item.tax_category, item.supply, context)
-            group = (decision.percent, decision.country, decision.treatment)
-            rate = rates.get(group)
-            if rate is None:
-                numerator, denominator = decision.percent.as_integer_ratio()
-                rate = _Rate(decision, numerator, denominator)
-                rates[group] = rate
-            decisions[lookup] = rate
-        rate.members.append(position)
-        rate.before_discounts += subtotal
-        subtotals.append(subtotal)
-        discounts.append(discount)
-        line_rates.append(rate)
-
-    ordered = sorted(
-        rates.values(),
+    subtotals, discounts, line_rates = _first_pass(
+        items,
+        currency=found,
+        places=places,
+        rounding=rounding,
+        tax=tax,
+        context=context,
+    )
+    rates = list({id(rate): rate for rate in line_rates}.values())
+    rates.sort(
         key=lambda rate: (
             -rate.decision.percent,
             rate.decision.country,
             rate.decision.treatment,
-        ),
+        )
     )
-    per_line = policy.tax is TaxRounding.PER_LINE
     totals = [
         subtotal - discount
         for subtotal, discount in zip(subtotals, discounts, strict=True)
     ]
-    applied, allocated = _apply_order_discounts(
-        order_discounts, totals, discounts, code, places
+    applied, parts_per_line = _apply_order_discounts(
+        order_discounts, totals, code, places
     )
-    for rate in ordered:
-        rate.goods = sum(totals[i] for i in rate.members)
+    for index, rate in enumerate(line_rates):
+        rate.members.append(index)
+    for rate in rates:
+        rate.goods = sum([totals[i] for i in rate.members])
 
-    # Shipping's share of each rate, by the goods' values after discounts.
-    shares = [0] * len(ordered)
-    if ship:
-        weights: list[int] = []
-        for rate in ordered:
-            if per_line:
-                goods_tax = sum(
-                    _tax_of(totals[i], rate, mode, rounding) for i in rate.members
-                )
-            else:
-                goods_tax = _tax_of(rate.goods, rate, mode, rounding)
-            if gross_mode:
-                weight = (
-                    rate.goods - goods_tax if basis is ShippingBasis.NET else rate.goods
-                )
-            else:
-                weight = (
-                    rate.goods if basis is ShippingBasis.NET else rate.goods + goods_tax
-                )
-            weights.append(weight)
-        if not any(weights):
-            weights = [rate.before_discounts for rate in ordered]
-        if not any(weights):
-            weights = [len(rate.members) for rate in ordered]
-        shares = _allocate(ship, weights)
+    per_line = policy.tax is TaxRounding.PER_LINE
+    shares = _shipping_shares(
+        ship,
+        rates,
+        totals,
+        subtotals,
+        mode=mode,
+        basis=basis,
+        rounding=rounding,
+        per_line=per_line,
+    )
 
     # Tax per rate, shown on the lines and shipping so that it adds up.
     line_taxes = [0] * len(items)
-    rate_rows: list[tuple[_Rate, int, int, int]] = []
     shipping_taxes: list[int] = []
-    for rate, share in zip(ordered, shares, strict=True):
+    rate_rows: list[TaxRateTotal] = []
+    for rate, share in zip(rates, shares, strict=True):
         members = [totals[i] for i in rate.members]
         members.append(share)
         if per_line:
@@ -398,116 +328,63 @@ def price_lines(  # noqa: PLR0912, PLR0915 - one pass, kept in one place
             line_taxes[index] = line_tax
         shipping_taxes.append(taxes[-1])
         amount = rate.goods + share
-        if gross_mode:
-            rate_rows.append((rate, amount - rate_tax, rate_tax, amount))
-        else:
-            rate_rows.append((rate, amount, rate_tax, amount + rate_tax))
-
-    def as_money(units: int) -> Money:
-        return _build(Money, Decimal(units).scaleb(-places), found)
-
-    build = _build
-    to_decimal = Decimal
-    scale = -places
-
-    zero = as_money(0)
-    priced: list[PricedLine] = []
-    for index, item in enumerate(items):
-        total = totals[index]
-        line_tax = line_taxes[index]
-        total_money = build(Money, to_decimal(total).scaleb(scale), found)
-        if not line_tax:
-            tax_money = zero
-            net_money = gross_money = total_money
-        elif gross_mode:
-            tax_money = build(Money, to_decimal(line_tax).scaleb(scale), found)
-            gross_money = total_money
-            net_money = build(Money, to_decimal(total - line_tax).scaleb(scale), found)
-        else:
-            tax_money = build(Money, to_decimal(line_tax).scaleb(scale), found)
-            net_money = total_money
-            gross_money = build(
-                Money, to_decimal(total + line_tax).scaleb(scale), found
-            )
-        line_discounts = item.discounts
-        discount_money = zero
-        if discounts[index]:
-            taken = allocated.get(index)
-            if taken is not None:
-                if len(taken) == 1:
-                    part, given = taken[0]
-                    line_discounts += (_discount(as_money(part), given),)
-                else:
-                    line_discounts += tuple(
-                        _discount(as_money(part), given) for part, given in taken
-                    )
-            discount_money = (
-                line_discounts[0].amount
-                if len(line_discounts) == 1
-                else as_money(discounts[index])
-            )
-        priced.append(
-            PricedLine(
-                key=item.key,
-                sku=item.sku,
-                quantity=item.quantity,
-                unit_price=item.unit_price,
-                subtotal=(
-                    as_money(subtotals[index]) if discounts[index] else total_money
-                ),
-                discounts=line_discounts,
-                discount_total=discount_money,
-                total=total_money,
-                tax=line_rates[index].decision,
-                net=net_money,
-                tax_amount=tax_money,
-                gross=gross_money,
+        net, gross = (
+            (amount - rate_tax, amount) if gross_mode else (amount, amount + rate_tax)
+        )
+        decision = rate.decision
+        rate_rows.append(
+            TaxRateTotal(
+                percent=decision.percent,
+                country=decision.country,
+                treatment=decision.treatment,
+                currency=code,
+                net_minor=net,
+                tax_minor=rate_tax,
+                gross_minor=gross,
             )
         )
 
-    priced_shipping: PricedShipping | None = None
+    priced = [
+        PricedLine(
+            key=item.key,
+            sku=item.sku,
+            quantity=item.quantity,
+            unit_price=item.unit_price,
+            tax=rate.decision,
+            currency=code,
+            subtotal_minor=subtotal,
+            total_minor=total,
+            net_minor=total - line_tax if gross_mode else total,
+            tax_minor=line_tax,
+            line_discounts=item.discounts,
+            order_discount_parts=line_parts,
+        )
+        for item, rate, subtotal, total, line_tax, line_parts in zip(
+            items,
+            line_rates,
+            subtotals,
+            totals,
+            line_taxes,
+            parts_per_line or [()] * len(items),
+            strict=True,
+        )
+    ]
+
+    priced_shipping = None
     if ship is not None:
-        parts: list[ShippingPart] = []
-        for rate, share, share_tax in zip(ordered, shares, shipping_taxes, strict=True):
-            net, gross = (
-                (share - share_tax, share) if gross_mode else (share, share + share_tax)
-            )
-            parts.append(
-                ShippingPart(
-                    percent=rate.decision.percent,
-                    country=rate.decision.country,
-                    treatment=rate.decision.treatment,
-                    amount=as_money(share),
-                    net=as_money(net),
-                    tax=as_money(share_tax),
-                    gross=as_money(gross),
-                )
-            )
-        shipping_tax = sum(shipping_taxes)
-        priced_shipping = PricedShipping(
-            amount=as_money(ship),
+        priced_shipping = _priced_shipping(
+            ship,
+            rates,
+            shares,
+            shipping_taxes,
+            code=code,
             basis=basis,
-            parts=tuple(parts),
-            net=as_money(ship - shipping_tax if gross_mode else ship),
-            tax=as_money(shipping_tax),
-            gross=as_money(ship if gross_mode else ship + shipping_tax),
+            gross_mode=gross_mode,
         )
 
-    net_total = sum(row[1] for row in rate_rows)
-    tax_total = sum(row[2] for row in rate_rows)
+    net_total = sum([row.net_minor for row in rate_rows])
+    tax_total = sum([row.tax_minor for row in rate_rows])
     grand_total = net_total + tax_total
-    amount_due = grand_total
-    if policy.cash_increment is not None:
-        step = policy.cash_increment.scaleb(places)
-        if step != step.to_integral_value():
-            msg = (
-                f"cash_increment {policy.cash_increment} is finer than the minor "
-                f"unit of {code}"
-            )
-            raise ValidationError(msg, field="cash_increment")
-        step_units = int(step)
-        amount_due = _divide(grand_total, step_units, rounding) * step_units
-
     return PriceBreakdown(
         currency=code,
         mode=mode,
@@ -515,26 +392,186 @@ def price_lines(  # noqa: PLR0912, PLR0915 - one pass, kept in one place
         context=context,
         lines=tuple(priced),
         shipping=priced_shipping,
-        rates=tuple(
-            TaxRateTotal(
-                percent=rate.decision.percent,
-                country=CountryCode(rate.decision.country),
-                treatment=TaxTreatment(rate.decision.treatment),
-                net=as_money(net),
-                tax=as_money(rate_tax),
-                gross=as_money(gross),
-            )
-            for rate, net, rate_tax, gross in rate_rows
-        ),
-        subtotal=as_money(sum(subtotals)),
-        discount_total=as_money(sum(discounts)),
+        rates=tuple(rate_rows),
         order_discounts=tuple(
-            _discount(as_money(amount), given) for amount, given in applied
+            given
+            if amount == _units(given.amount, places, "discount")
+            else Discount(from_minor_units(amount, code), given.source, given.label)
+            for amount, given in applied
         ),
-        shipping_total=as_money(ship or 0),
-        net_total=as_money(net_total),
-        tax_total=as_money(tax_total),
-        grand_total=as_money(grand_total),
-        amount_due=as_money(amount_due),
-        cash_rounding=as_money(amount_due - grand_total),
+        subtotal_minor=sum(subtotals),
+        discount_minor=sum(subtotals) - sum(totals),
+        shipping_minor=ship or 0,
+        net_minor=net_total,
+        tax_minor=tax_total,
+        grand_minor=grand_total,
+        due_minor=_cash_rounded(grand_total, policy, places, code),
     )
+
+
+def _first_pass(
+    items: Sequence[object],
+    *,
+    currency: moneyed.Currency,
+    places: int,
+    rounding: Rounding,
+    tax: TaxProvider,
+    context: TaxContext,
+) -> tuple[list[int], list[int], list[_Rate]]:
+    """Check the lines; their subtotals, own discounts and tax rates."""
+    code = currency.code
+    rounding_value = rounding.value
+    decisions: dict[tuple[str, SupplyKind], _Rate] = {}
+    by_group: dict[tuple[Decimal, str, str], _Rate] = {}
+    subtotals: list[int] = []
+    discounts: list[int] = []
+    line_rates: list[_Rate] = []
+    keys: set[str] = set()
+    for item in items:
+        if type(item) is not LineItem and not isinstance(item, LineItem):
+            msg = f"lines must be LineItem objects, not {type(item).__name__}"
+            raise ValidationError(msg, field="lines")
+        key = item.key
+        if key in keys:
+            msg = f"two lines have the key {key!r}; give each line its own key"
+            raise ValidationError(msg, field="lines")
+        keys.add(key)
+        unit = item.unit_price
+        if unit.currency is not currency and unit.currency.code != code:
+            raise CurrencyMismatchError(expected=code, got=unit.currency.code)
+        subtotal = int(
+            (unit.amount * item.quantity).scaleb(places).quantize(_ONE, rounding_value)
+        )
+        discount = 0
+        if item.discounts:
+            discount = _line_discounts(item, code, places, subtotal)
+        lookup = (item.tax_category, item.supply)
+        rate = decisions.get(lookup)
+        if rate is None:
+            rate = _rate_for(
+                tax.decide(item.tax_category, item.supply, context), by_group
+            )
+            decisions[lookup] = rate
+        subtotals.append(subtotal)
+        discounts.append(discount)
+        line_rates.append(rate)
+    return subtotals, discounts, line_rates
+
+
+def _line_discounts(item: LineItem, code: str, places: int, subtotal: int) -> int:
+    discount = 0
+    for given in item.discounts:
+        if given.amount.currency.code != code:
+            raise CurrencyMismatchError(expected=code, got=given.amount.currency.code)
+        discount += _units(given.amount, places, "discount")
+    if discount > subtotal:
+        msg = (
+            f"the discounts of line {item.key!r} add up to more than its "
+            f"subtotal; a discount never makes a line negative"
+        )
+        raise ValidationError(msg, field="discounts")
+    return discount
+
+
+def _rate_for(
+    decision: TaxDecision, by_group: dict[tuple[Decimal, str, str], _Rate]
+) -> _Rate:
+    """The rate of ``decision``: one per percent, country and treatment."""
+    group = (decision.percent, decision.country, decision.treatment)
+    rate = by_group.get(group)
+    if rate is None:
+        numerator, denominator = decision.percent.as_integer_ratio()
+        rate = _Rate(decision, numerator, denominator)
+        by_group[group] = rate
+    return rate
+
+
+def _shipping_shares(
+    ship: int | None,
+    rates: list[_Rate],
+    totals: list[int],
+    subtotals: list[int],
+    *,
+    mode: PriceMode,
+    basis: ShippingBasis,
+    rounding: Rounding,
+    per_line: bool,
+) -> list[int]:
+    """Shipping's share of each rate, by the goods' values after discounts.
+
+    With every weight zero (all goods free) the shares follow the goods'
+    values before discounts, and failing those, the count of lines.
+    """
+    if not ship:
+        return [0] * len(rates)
+    weights: list[int] = []
+    for rate in rates:
+        if per_line:
+            goods_tax = sum(
+                _tax_of(totals[i], rate, mode, rounding) for i in rate.members
+            )
+        else:
+            goods_tax = _tax_of(rate.goods, rate, mode, rounding)
+        net = rate.goods - goods_tax if mode is PriceMode.GROSS else rate.goods
+        weights.append(net if basis is ShippingBasis.NET else net + goods_tax)
+    if not any(weights):
+        weights = [sum(subtotals[i] for i in rate.members) for rate in rates]
+    if not any(weights):
+        weights = [len(rate.members) for rate in rates]
+    return _allocate(ship, weights)
+
+
+def _priced_shipping(
+    ship: int,
+    rates: list[_Rate],
+    shares: list[int],
+    taxes: list[int],
+    *,
+    code: str,
+    basis: ShippingBasis,
+    gross_mode: bool,
+) -> PricedShipping:
+    parts: list[ShippingPart] = []
+    for rate, share, share_tax in zip(rates, shares, taxes, strict=True):
+        net, gross = (
+            (share - share_tax, share) if gross_mode else (share, share + share_tax)
+        )
+        parts.append(
+            ShippingPart(
+                percent=rate.decision.percent,
+                country=rate.decision.country,
+                treatment=rate.decision.treatment,
+                currency=code,
+                amount_minor=share,
+                net_minor=net,
+                tax_minor=share_tax,
+                gross_minor=gross,
+            )
+        )
+    tax = sum(taxes)
+    return PricedShipping(
+        basis=basis,
+        parts=tuple(parts),
+        currency=code,
+        amount_minor=ship,
+        net_minor=ship - tax if gross_mode else ship,
+        tax_minor=tax,
+        gross_minor=ship if gross_mode else ship + tax,
+    )
+
+
+def _cash_rounded(
+    grand_total: int, policy: RoundingPolicy, places: int, code: str
+) -> int:
+    """The amount due: ``grand_total`` rounded to the policy's cash step."""
+    if policy.cash_increment is None:
+        return grand_total
+    step = policy.cash_increment.scaleb(places)
+    if step != step.to_integral_value():
+        msg = (
+            f"cash_increment {policy.cash_increment} is finer than the minor "
+            f"unit of {code}"
+        )
+        raise ValidationError(msg, field="cash_increment")
+    step_units = int(step)
+    return _divide(grand_total, step_units, policy.rounding) * step_units

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 import moneyed
 
 from commercekit.errors import NotFoundError, ValidationError
-from commercekit.money import Money, Rounding, minor_units, to_decimal
+from commercekit.money import (
+    Money,
+    Rounding,
+    from_minor_units,
+    minor_units,
+    to_decimal,
+)
 from commercekit.pricing._prices import PriceMode
 from commercekit.pricing._tax import SupplyKind, TaxContext, TaxDecision, TaxTreatment
 from commercekit.values import CountryCode, Sku, positive_int, sku
@@ -178,44 +185,107 @@ class RoundingPolicy:
     cash_increment: Decimal | None = attrs.field(default=None, converter=_increment)
 
 
-@attrs.frozen(kw_only=True)
+def _shown(value: object) -> str:
+    return ", ".join(
+        f"{name}={getattr(value, name)!r}"
+        for name in type(value).__dict__.get("_shown", ())
+    )
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class PricedLine:
     """A priced line of a breakdown.
 
-    Amounts named ``subtotal``, ``discount_total`` and ``total`` are in the
-    breakdown's mode (gross or net); ``net``, ``tax_amount`` and ``gross``
-    are what they say.
+    Amounts are kept in minor units of the currency (the ``*_minor``
+    fields, which storage writes) and read as Money through the properties.
+    ``subtotal``, ``discount_total`` and ``total`` are in the breakdown's
+    mode (gross or net); ``net``, ``tax_amount`` and ``gross`` are what
+    they say.
 
     Args:
         key: The line's key.
         sku: The SKU.
         quantity: How many.
         unit_price: The price of one, as given.
-        subtotal: ``unit_price * quantity``, rounded to the minor unit.
-        discounts: The discounts taken off.
-        discount_total: Their sum.
-        total: ``subtotal - discount_total``: what the line costs.
         tax: The VAT decision for the line.
-        net: The line's net amount.
-        tax_amount: The line's VAT.
-        gross: The line's gross amount; ``net + tax_amount``.
+        currency: The currency code of the amounts.
+        subtotal_minor: ``unit_price * quantity`` rounded to the minor unit.
+        total_minor: ``subtotal - discounts``: what the line costs, in the
+            breakdown's mode.
+        net_minor: The line's net amount.
+        tax_minor: The line's VAT; the gross amount is ``net + tax``.
+        line_discounts: The discounts given on the line itself.
+        order_discount_parts: The parts of order discounts it took: the part
+            in minor units, and the order discount as applied.
     """
+
+    _shown: ClassVar[tuple[str, ...]] = (
+        "key",
+        "sku",
+        "quantity",
+        "unit_price",
+        "total",
+        "net",
+    )
+    _shown += ("tax_amount", "gross", "tax")
 
     key: str
     sku: Sku
     quantity: int
     unit_price: Money
-    subtotal: Money
-    discounts: tuple[Discount, ...]
-    discount_total: Money
-    total: Money
     tax: TaxDecision
-    net: Money
-    tax_amount: Money
-    gross: Money
+    currency: str
+    subtotal_minor: int
+    total_minor: int
+    net_minor: int
+    tax_minor: int
+    line_discounts: tuple[Discount, ...] = ()
+    order_discount_parts: tuple[tuple[int, Discount], ...] = ()
+
+    @property
+    def subtotal(self) -> Money:
+        """``unit_price * quantity``, rounded to the minor unit."""
+        return from_minor_units(self.subtotal_minor, self.currency)
+
+    @property
+    def discount_total(self) -> Money:
+        """The sum of :attr:`discounts`."""
+        return from_minor_units(self.subtotal_minor - self.total_minor, self.currency)
+
+    @property
+    def total(self) -> Money:
+        """What the line costs after discounts, in the breakdown's mode."""
+        return from_minor_units(self.total_minor, self.currency)
+
+    @property
+    def net(self) -> Money:
+        """The line's net amount."""
+        return from_minor_units(self.net_minor, self.currency)
+
+    @property
+    def tax_amount(self) -> Money:
+        """The line's VAT."""
+        return from_minor_units(self.tax_minor, self.currency)
+
+    @property
+    def gross(self) -> Money:
+        """The line's gross amount: ``net + tax_amount``."""
+        return from_minor_units(self.net_minor + self.tax_minor, self.currency)
+
+    @property
+    def discounts(self) -> tuple[Discount, ...]:
+        """Every discount taken off: the line's own, then its order discount parts."""
+        parts = tuple(
+            Discount(from_minor_units(part, self.currency), whole.source, whole.label)
+            for part, whole in self.order_discount_parts
+        )
+        return self.line_discounts + parts
+
+    def __repr__(self) -> str:
+        return f"PricedLine({_shown(self)})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ShippingPart:
     """The share of shipping taxed at one rate.
 
@@ -223,43 +293,111 @@ class ShippingPart:
         percent: The rate, in percent.
         country: The country of the rate.
         treatment: The treatment of the goods it follows.
-        amount: The share, in the breakdown's mode.
-        net: Its net amount.
-        tax: Its VAT.
-        gross: Its gross amount.
+        currency: The currency code of the amounts.
+        amount_minor: The share, in the breakdown's mode, in minor units.
+        net_minor: Its net amount.
+        tax_minor: Its VAT.
+        gross_minor: Its gross amount.
     """
+
+    _shown: ClassVar[tuple[str, ...]] = (
+        "percent",
+        "country",
+        "treatment",
+        "amount",
+        "net",
+    )
+    _shown += ("tax", "gross")
 
     percent: Decimal
     country: CountryCode
     treatment: TaxTreatment
-    amount: Money
-    net: Money
-    tax: Money
-    gross: Money
+    currency: str
+    amount_minor: int
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+
+    @property
+    def amount(self) -> Money:
+        """The share, in the breakdown's mode."""
+        return from_minor_units(self.amount_minor, self.currency)
+
+    @property
+    def net(self) -> Money:
+        """Its net amount."""
+        return from_minor_units(self.net_minor, self.currency)
+
+    @property
+    def tax(self) -> Money:
+        """Its VAT."""
+        return from_minor_units(self.tax_minor, self.currency)
+
+    @property
+    def gross(self) -> Money:
+        """Its gross amount."""
+        return from_minor_units(self.gross_minor, self.currency)
+
+    def __repr__(self) -> str:
+        return f"ShippingPart({_shown(self)})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class PricedShipping:
     """Shipping, split over the goods' tax rates.
 
     Args:
-        amount: The shipping price as given, in the breakdown's mode.
         basis: How it was split over rates.
         parts: One part per rate of the goods.
-        net: The net of all parts.
-        tax: The VAT of all parts.
-        gross: The gross of all parts.
+        currency: The currency code of the amounts.
+        amount_minor: The shipping price as given, in the breakdown's mode.
+        net_minor: The net of all parts.
+        tax_minor: The VAT of all parts.
+        gross_minor: The gross of all parts.
     """
 
-    amount: Money
+    _shown: ClassVar[tuple[str, ...]] = (
+        "amount",
+        "basis",
+        "net",
+        "tax",
+        "gross",
+        "parts",
+    )
+
     basis: ShippingBasis
     parts: tuple[ShippingPart, ...]
-    net: Money
-    tax: Money
-    gross: Money
+    currency: str
+    amount_minor: int
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+
+    @property
+    def amount(self) -> Money:
+        """The shipping price as given, in the breakdown's mode."""
+        return from_minor_units(self.amount_minor, self.currency)
+
+    @property
+    def net(self) -> Money:
+        """The net of all parts."""
+        return from_minor_units(self.net_minor, self.currency)
+
+    @property
+    def tax(self) -> Money:
+        """The VAT of all parts."""
+        return from_minor_units(self.tax_minor, self.currency)
+
+    @property
+    def gross(self) -> Money:
+        """The gross of all parts."""
+        return from_minor_units(self.gross_minor, self.currency)
+
+    def __repr__(self) -> str:
+        return f"PricedShipping({_shown(self)})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class TaxRateTotal:
     """The totals of one tax rate, goods and shipping together.
 
@@ -267,25 +405,56 @@ class TaxRateTotal:
         percent: The rate, in percent.
         country: The country of the rate.
         treatment: The treatment (an invoice prints a note for some).
-        net: The net amount taxed at this rate.
-        tax: The VAT.
-        gross: ``net + tax``.
+        currency: The currency code of the amounts.
+        net_minor: The net amount taxed at this rate, in minor units.
+        tax_minor: The VAT.
+        gross_minor: ``net + tax``.
     """
+
+    _shown: ClassVar[tuple[str, ...]] = (
+        "percent",
+        "country",
+        "treatment",
+        "net",
+        "tax",
+        "gross",
+    )
 
     percent: Decimal
     country: CountryCode
     treatment: TaxTreatment
-    net: Money
-    tax: Money
-    gross: Money
+    currency: str
+    net_minor: int
+    tax_minor: int
+    gross_minor: int
+
+    @property
+    def net(self) -> Money:
+        """The net amount taxed at this rate."""
+        return from_minor_units(self.net_minor, self.currency)
+
+    @property
+    def tax(self) -> Money:
+        """The VAT at this rate."""
+        return from_minor_units(self.tax_minor, self.currency)
+
+    @property
+    def gross(self) -> Money:
+        """``net + tax``."""
+        return from_minor_units(self.gross_minor, self.currency)
+
+    def __repr__(self) -> str:
+        return f"TaxRateTotal({_shown(self)})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class PriceBreakdown:
     """What a cart costs, line by line and rate by rate: frozen, and complete.
 
     Orders, invoices, returns and refunds read it later, so it keeps every
-    figure and the decisions behind them. Its invariants:
+    figure and the decisions behind them. Amounts are kept in minor units
+    (the ``*_minor`` fields) and read as Money through the properties. Its
+    invariants:
 
     * ``grand_total == net_total + tax_total``;
     * in gross mode ``grand_total`` is the sum of the lines' totals plus
@@ -298,38 +467,79 @@ class PriceBreakdown:
         currency: The currency code.
         mode: Whether the prices given were gross or net.
         policy: The rounding policy applied.
-        context: The sale's tax facts, if given.
+        context: The sale's tax facts.
         lines: The priced lines, in the order given.
         shipping: Shipping and its tax; ``None`` if there is none.
         rates: The totals per rate, highest rate first.
-        subtotal: The sum of the lines' subtotals (before discounts).
-        discount_total: The sum of the lines' discounts.
         order_discounts: The order discounts as applied (cut to the goods'
-            value); the lines' discounts hold their allocated parts.
-        shipping_total: The shipping price, in the breakdown's mode.
-        net_total: Everything net.
-        tax_total: All VAT.
-        grand_total: Everything gross: what the customer pays.
-        amount_due: ``grand_total`` after cash rounding.
-        cash_rounding: ``amount_due - grand_total``.
+            value); the lines hold their allocated parts.
+        subtotal_minor: The sum of the lines' subtotals, in minor units.
+        discount_minor: The sum of the lines' discounts.
+        shipping_minor: The shipping price, in the breakdown's mode.
+        net_minor: Everything net.
+        tax_minor: All VAT.
+        grand_minor: Everything gross.
+        due_minor: The grand total after cash rounding.
     """
+
+    _shown: ClassVar[tuple[str, ...]] = ("currency", "mode", "grand_total", "net_total")
+    _shown += ("tax_total", "lines", "shipping", "rates")
 
     currency: str
     mode: PriceMode
     policy: RoundingPolicy
-    context: TaxContext | None
+    context: TaxContext
     lines: tuple[PricedLine, ...]
     shipping: PricedShipping | None
     rates: tuple[TaxRateTotal, ...]
-    subtotal: Money
-    discount_total: Money
     order_discounts: tuple[Discount, ...]
-    shipping_total: Money
-    net_total: Money
-    tax_total: Money
-    grand_total: Money
-    amount_due: Money
-    cash_rounding: Money
+    subtotal_minor: int
+    discount_minor: int
+    shipping_minor: int
+    net_minor: int
+    tax_minor: int
+    grand_minor: int
+    due_minor: int
+
+    @property
+    def subtotal(self) -> Money:
+        """The sum of the lines' subtotals (before discounts)."""
+        return from_minor_units(self.subtotal_minor, self.currency)
+
+    @property
+    def discount_total(self) -> Money:
+        """The sum of the lines' discounts."""
+        return from_minor_units(self.discount_minor, self.currency)
+
+    @property
+    def shipping_total(self) -> Money:
+        """The shipping price, in the breakdown's mode."""
+        return from_minor_units(self.shipping_minor, self.currency)
+
+    @property
+    def net_total(self) -> Money:
+        """Everything net."""
+        return from_minor_units(self.net_minor, self.currency)
+
+    @property
+    def tax_total(self) -> Money:
+        """All VAT."""
+        return from_minor_units(self.tax_minor, self.currency)
+
+    @property
+    def grand_total(self) -> Money:
+        """Everything gross: what the customer pays."""
+        return from_minor_units(self.grand_minor, self.currency)
+
+    @property
+    def amount_due(self) -> Money:
+        """The grand total after cash rounding (the policy's cash increment)."""
+        return from_minor_units(self.due_minor, self.currency)
+
+    @property
+    def cash_rounding(self) -> Money:
+        """``amount_due - grand_total``."""
+        return from_minor_units(self.due_minor - self.grand_minor, self.currency)
 
     def line(self, key: str) -> PricedLine:
         """The line with ``key``.
@@ -341,3 +551,6 @@ class PriceBreakdown:
             if line.key == key:
                 return line
         raise NotFoundError(kind="line", key=key)
+
+    def __repr__(self) -> str:
+        return f"PriceBreakdown({_shown(self)})"

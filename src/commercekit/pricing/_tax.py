@@ -34,6 +34,8 @@ __all__ = [
     "TaxTreatment",
 ]
 
+_REMEMBERED: Final = 512
+
 DISTANCE_SALES_THRESHOLD: Final = money("10000.00", "EUR")
 """EU-wide distance sales (net) above which destination-country VAT applies."""
 
@@ -308,12 +310,29 @@ class EUTaxProvider(TaxProvider):
             raise ValidationError(msg, field="settings")
         self.settings: Final = settings
         self.rates: Final = rates
+        self._decided: dict[tuple[str, SupplyKind, TaxContext], TaxDecision] = {}
 
     def decide(
         self, category: str, supply: SupplyKind, context: TaxContext
     ) -> TaxDecision:
-        """The VAT of an item of ``category`` and ``supply`` kind in ``context``."""
-        supply = SupplyKind(supply)
+        """The VAT of an item of ``category`` and ``supply`` kind in ``context``.
+
+        Decisions are remembered (the last few hundred), as the same cart is
+        priced again and again while a customer shops.
+        """
+        key = (category, supply, context)
+        known = self._decided.get(key)
+        if known is not None:
+            return known
+        decision = self._decide(category, SupplyKind(supply), context)
+        if len(self._decided) >= _REMEMBERED:
+            self._decided.clear()
+        self._decided[key] = decision
+        return decision
+
+    def _decide(
+        self, category: str, supply: SupplyKind, context: TaxContext
+    ) -> TaxDecision:
         day = self.settings.supply_date(context.supplied_at)
         if category == TaxCategory.EXEMPT:
             return self._zero(

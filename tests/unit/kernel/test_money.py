@@ -19,6 +19,7 @@ from commercekit.money import (
     Rounding,
     allocate,
     format_money,
+    from_minor_units,
     get_currency,
     minor_units,
     money,
@@ -247,6 +248,37 @@ def test_money_pickles() -> None:
 )
 def test_minor_units_are_the_iso_4217_exponents(code: str, places: int) -> None:
     assert minor_units(code) == places
+
+
+@pytest.mark.parametrize(
+    ("units", "code", "expected"),
+    [
+        (5997, "EUR", "59.97"),
+        (0, "EUR", "0.00"),
+        (-2, "CHF", "-0.02"),
+        (5997, "JPY", "5997"),
+        (5997, "KWD", "5.997"),
+    ],
+)
+def test_from_minor_units_places_the_point_by_the_currency(
+    units: int, code: str, expected: str
+) -> None:
+    made = from_minor_units(units, code)
+
+    assert made == money(expected, code)
+    assert str(made.amount) == expected
+    assert isinstance(made, Money)
+
+
+@pytest.mark.parametrize("units", [1.5, "12", True, Decimal(12)])
+def test_from_minor_units_takes_ints_only(units: object) -> None:
+    with pytest.raises(ValidationError, match="minor units are an int"):
+        from_minor_units(units, "EUR")  # type: ignore[arg-type]
+
+
+def test_from_minor_units_refuses_an_unknown_currency() -> None:
+    with pytest.raises(ValidationError):
+        from_minor_units(1, "XYZ")
 
 
 @pytest.mark.parametrize(
