@@ -7,7 +7,8 @@ Every number a customer sees comes from here:
   from stored lists) chooses the price that applies to a sale, and
   :func:`announce_reduction` answers the Omnibus rule;
 * a :class:`TaxProvider` decides the VAT of each item: :class:`EUTaxProvider`
-  applies the EU's rules with the dated rates of :data:`EU_VAT_RATES`, and
+  applies the EU's rules with the dated rates of
+  :data:`~commercekit.pricing.EU_VAT_RATES`, and
   checks business buyers' VAT ids (:func:`vat_id`, :class:`VatIdValidator`);
 * :func:`price_lines` computes the frozen :class:`PriceBreakdown` of a cart:
   lines, discounts, shipping, VAT per rate and totals, to the minor unit.

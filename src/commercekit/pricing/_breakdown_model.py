@@ -269,12 +269,12 @@ class PricedLine:
 
     @property
     def gross(self) -> Money:
-        """The line's gross amount: ``net + tax_amount``."""
+        """The line's gross amount, ``net + tax_amount``."""
         return from_minor_units(self.net_minor + self.tax_minor, self.currency)
 
     @property
     def discounts(self) -> tuple[Discount, ...]:
-        """Every discount taken off: the line's own, then its order discount parts."""
+        """Every discount taken off, the line's own first, then its order discounts."""
         parts = tuple(
             Discount(from_minor_units(part, self.currency), whole.source, whole.label)
             for part, whole in self.order_discount_parts
@@ -528,7 +528,7 @@ class PriceBreakdown:
 
     @property
     def grand_total(self) -> Money:
-        """Everything gross: what the customer pays."""
+        """Everything gross, which the customer pays."""
         return from_minor_units(self.grand_minor, self.currency)
 
     @property

@@ -40,9 +40,9 @@ class PriceMode(enum.StrEnum):
     """Whether prices include VAT."""
 
     GROSS = "gross"
-    """Prices include VAT: the norm for consumers in the EU."""
+    """Prices include VAT, as the norm is for consumers in the EU."""
     NET = "net"
-    """Prices exclude VAT: the norm for business buyers, and in the US."""
+    """Prices exclude VAT, as the norm is for business buyers, and in the US."""
 
 
 def _money(value: object, field: str) -> Money:
@@ -140,7 +140,7 @@ class PriceEntry:
 
     @property
     def base_price(self) -> Money:
-        """The unit price of the smallest quantity: the price a shop shows."""
+        """The unit price of the smallest quantity, which a shop shows."""
         return self.tiers[0].unit_price
 
     def tier_for(self, quantity: int) -> PriceTier | None:
@@ -362,6 +362,10 @@ def _set_from(
 class PriceList(EventRecorder):
     """Prices of SKUs in one currency, for a channel, group or time, or for all.
 
+    ``list_id``, ``currency`` and the ``prices`` mapping itself cannot be
+    replaced (a list in another currency is another list); setting another
+    field checks it as the constructor does.
+
     Args:
         list_id: Its identifier.
         currency: The currency of every price in it.
@@ -375,9 +379,6 @@ class PriceList(EventRecorder):
         prices: SKUs to their :class:`PriceEntry`; change them with
             :meth:`set_price` and :meth:`remove_price` only, which check them.
 
-    ``list_id``, ``currency`` and the ``prices`` mapping itself cannot be
-    replaced: a list in another currency is another list. Setting another
-    field checks it as the constructor does.
         version: The stored version, for optimistic concurrency.
 
     Raises:
@@ -429,7 +430,7 @@ class PriceList(EventRecorder):
         """Set the price of ``sku_code``: one amount, tiers, or quantities to amounts.
 
         Setting the price it has already changes nothing, not even
-        :attr:`PriceEntry.since`, so the price history shows real changes only.
+        the entry's ``since``, so the price history shows real changes only.
 
         Raises:
             ValidationError: for a bad SKU or price, or one in another currency.

@@ -59,16 +59,16 @@ class TaxTreatment(enum.StrEnum):
     """A sale to a consumer in another member state, taxed at that state's
     rates (declared through the One-Stop Shop)."""
     INTRA_COMMUNITY_SUPPLY = "intra_community_supply"
-    """Goods to a business in another member state: exempt (VAT Directive
+    """Goods to a business in another member state, exempt (VAT Directive
     Art. 138); the buyer accounts for the VAT."""
     REVERSE_CHARGE = "reverse_charge"
-    """Services to a business in another member state: the buyer owes the VAT
-    (VAT Directive Art. 196)."""
+    """Services to a business in another member state, whose buyer owes the
+    VAT (VAT Directive Art. 196)."""
     EXPORT = "export"
-    """Goods shipped out of the EU: exempt (VAT Directive Art. 146)."""
+    """Goods shipped out of the EU, exempt (VAT Directive Art. 146)."""
     OUTSIDE_SCOPE = "outside_scope"
-    """Services to a business outside the EU: supplied where the buyer is,
-    so no EU VAT is charged."""
+    """Services to a business outside the EU, supplied where the buyer is, so
+    no EU VAT is charged."""
     EXEMPT = "exempt"
     """An item exempt from VAT by its nature (tax category ``exempt``)."""
 
@@ -241,7 +241,8 @@ class TaxSettings:
             the destination's rates, whatever the sales figure (an opt-in).
         eu_distance_sales: The merchant's EU-wide distance sales (net, EUR) in
             this or the last calendar year, whichever is higher; above
-            :data:`DISTANCE_SALES_THRESHOLD` the destination's rates apply.
+            :data:`~commercekit.pricing.DISTANCE_SALES_THRESHOLD` the
+            destination's rates apply.
 
     >>> TaxSettings(merchant_country="DE").uses_destination_rates
     False

@@ -186,7 +186,7 @@ EU_VAT_RATES: Final = TaxRateTable(
 
 Categories: ``standard``; ``reduced`` (the lower reduced rate of at least
 5%); ``reduced_2`` (a second, higher reduced rate where a country has one);
-``super_reduced`` (a rate below 5%). Current to :data:`EU_RATES_AS_OF`; see
+``super_reduced`` (a rate below 5%). Current to ``EU_RATES_AS_OF``; see
 the pricing page of the docs for the source. Add or correct rates with
 :meth:`TaxRateTable.with_rates`.
 """
