@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import TextIO
 
 import commercekit
@@ -17,15 +16,22 @@ from commercekit.adapters.sqlite import (
     SQLiteUnitOfWork,
 )
 from commercekit.catalog import LocalizedText, Product, ProductId, SearchQuery, Variant
-from commercekit.money import (
-    Money,
-    allocate,
-    format_money,
-    money,
-    quantize,
-    sum_money,
+from commercekit.money import Money, format_money, money
+from commercekit.pricing import (
+    Discount,
+    EUTaxProvider,
+    LineItem,
+    PriceContext,
+    PriceList,
+    PriceListId,
+    PriceMode,
+    SupplyKind,
+    TaxContext,
+    TaxSettings,
+    price_lines,
+    resolve_prices,
 )
-from commercekit.values import Sku
+from commercekit.values import CustomerFacts, Sku
 
 __all__ = ["main", "run_demo"]
 
@@ -43,6 +49,10 @@ _OFFERS = (
     (
         "commercekit.catalog",
         "products and variants, search with German folding, CSV import/export",
+    ),
+    (
+        "commercekit.pricing",
+        "price lists and tiers, EU VAT rules and rates, the price breakdown",
     ),
     ("commercekit.adapters", "in-memory and SQLite stores with an event outbox"),
     (
@@ -149,16 +159,80 @@ def run_demo(out: TextIO) -> None:
         say()
         _find(say, database)
     say()
-    say("2. Price (the money kernel the later steps use):")
-    say("   A 10.00 EUR order discount split over lines of 25.00, 12.50, 2.50:")
-    lines = [money("25.00", "EUR"), money("12.50", "EUR"), money("2.50", "EUR")]
-    shares = allocate(money("10.00", "EUR"), lines)
-    for line, share in zip(lines, shares, strict=True):
-        price, discount = format_money(line, "en_US"), format_money(share, "en_US")
-        say(f"   {price:>8}  discount {discount}")
-    say(f"   the shares add up to {format_money(sum_money(shares, 'EUR'), 'en_US')}")
-    tax = quantize(money("2.35", "EUR") * Decimal("0.19"))
-    say(f"   19% VAT on 2.35 EUR: 0.4465 -> {format_money(tax, 'de_DE')}")
+    say("2. Price: two pairs in size 42 and a book, a 10.00 EUR voucher, shipping.")
+    _price(say)
+
+
+def _price(say: Callable[[str], None]) -> None:
+    shop = PriceList(list_id=PriceListId("shop"), currency="EUR", mode=PriceMode.GROSS)
+    shop.set_price(
+        "SN-W-42", {1: money("79.90", "EUR"), 2: money("74.90", "EUR")}, at=_MONDAY
+    )
+    shop.set_price("BOOK-SNEAKER", money("24.00", "EUR"), at=_MONDAY)
+    with SQLiteDatabase() as database:
+        with SQLiteUnitOfWork(database) as uow:
+            uow.price_lists.add(shop)
+            uow.commit()
+        quantities = {"SN-W-42": 2, "BOOK-SNEAKER": 1}
+        prices = resolve_prices(
+            quantities,
+            PriceContext(currency="EUR", at=_MONDAY),
+            uow=SQLiteUnitOfWork(database),
+        )
+    categories = {"SN-W-42": "standard", "BOOK-SNEAKER": "reduced"}
+    cart = [
+        LineItem(
+            sku=code,
+            quantity=quantities[code],
+            unit_price=found.unit_price,
+            tax_category=categories[code],
+        )
+        for code, found in prices.items()
+    ]
+    germany = EUTaxProvider(TaxSettings(merchant_country="DE"))
+    breakdown = price_lines(
+        cart,
+        currency="EUR",
+        mode=PriceMode.GROSS,
+        tax=germany,
+        context=TaxContext(ship_to="DE", supplied_at=_MONDAY),
+        shipping=money("4.90", "EUR"),
+        order_discounts=[Discount(money("10.00", "EUR"), source="WILLKOMMEN10")],
+    )
+
+    def eur(amount: Money) -> str:
+        return format_money(amount, "de_DE")
+
+    for line in breakdown.lines:
+        say(
+            f"   {line.quantity} x {line.sku:<13} {eur(line.unit_price):>9}"
+            f"  voucher -{eur(line.discount_total)}  {eur(line.total):>9}"
+            f"  incl. {line.tax.percent}% VAT {eur(line.tax_amount)}"
+        )
+    if breakdown.shipping is not None:
+        parts = " + ".join(
+            f"{eur(part.amount)} at {part.percent}%"
+            for part in breakdown.shipping.parts
+        )
+        say(f"   shipping {eur(breakdown.shipping.amount)} = {parts}")
+    for rate in breakdown.rates:
+        say(
+            f"   VAT {rate.percent}%: net {eur(rate.net)}, tax {eur(rate.tax)}, "
+            f"gross {eur(rate.gross)}"
+        )
+    say(
+        f"   total {eur(breakdown.grand_total)} "
+        f"(net {eur(breakdown.net_total)} + VAT {eur(breakdown.tax_total)})"
+    )
+    business = CustomerFacts(
+        business=True, vat_id="FR40303265045", vat_id_confirmed=True
+    )
+    to_france = TaxContext(ship_to="FR", supplied_at=_MONDAY, buyer=business)
+    decision = germany.decide("standard", SupplyKind.GOODS, to_france)
+    say(
+        f"   Shipped to a French business with a confirmed VAT id: "
+        f"{decision.percent}% VAT, invoice note '{decision.note('de')}'"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

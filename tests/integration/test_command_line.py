@@ -22,13 +22,20 @@ def run_python(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_demo_runs_and_shows_the_money_kernel() -> None:
+def test_the_demo_runs_and_walks_find_and_price() -> None:
     result = run_python("-m", "commercekit", "demo")
     assert result.returncode == 0, result.stderr
     assert f"commercekit {commercekit.__version__}" in result.stdout
-    assert "discount €3.13" in result.stdout
-    assert "the shares add up to €10.00" in result.stdout
-    assert "0.4465 -> 0,45\u00a0€" in result.stdout
+    # 2 x 74.90 (the tier from 2 pairs) and 24.00 share the 10.00 voucher
+    # 149.80 : 24.00, so 8.62 and 1.38.
+    assert "voucher -8,62\u00a0€   141,18\u00a0€" in result.stdout
+    # Shipping split by the goods' net values: 118.64 : 21.14 of 4.90.
+    assert (
+        "shipping 4,90\u00a0€ = 4,16\u00a0€ at 19% + 0,74\u00a0€ at 7%" in result.stdout
+    )
+    assert "VAT 19%: net 122,13\u00a0€, tax 23,21\u00a0€" in result.stdout
+    assert "total 168,70\u00a0€ (net 143,96\u00a0€ + VAT 24,74\u00a0€)" in result.stdout
+    assert "'Steuerfreie innergemeinschaftliche Lieferung'" in result.stdout
     assert "Weißer Sneaker (Nordlicht): SN-W-42 from 79,90\u00a0€" in result.stdout
     assert "1 product(s); colors among them: weiß 1" in result.stdout
 
