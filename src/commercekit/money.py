@@ -274,8 +274,16 @@ def from_minor_units(units: int, currency: str) -> Money:
         if isinstance(checked, bool) or not isinstance(checked, int):
             msg = f"minor units are an int, not {units!r}"
             raise ValidationError(msg, field="units")
-    found, places = _currency_and_places(currency)
-    return _build(Money, Decimal(units).scaleb(-places), found)
+    code: object = currency
+    if not isinstance(code, str):
+        msg = f"currency must be a code such as 'EUR', not {code!r}"
+        raise ValidationError(msg, field="currency")
+    found, places = _currency_and_places(code)
+    amount = Decimal(units).scaleb(-places, _EXACT)
+    if units and amount.adjusted() > MAX_MAGNITUDE:
+        msg = f"{units} minor units of {found.code} are beyond the amounts money holds"
+        raise ValidationError(msg, field="units")
+    return _build(Money, amount, found)
 
 
 class Money(moneyed.Money):

@@ -15,7 +15,7 @@ from typing import Final
 import moneyed
 
 from commercekit.errors import CurrencyMismatchError, ValidationError
-from commercekit.money import Money, Rounding, from_minor_units
+from commercekit.money import _EXACT, Money, Rounding, from_minor_units
 from commercekit.money import _currency_and_places as _currency
 from commercekit.pricing._breakdown_model import (
     Discount,
@@ -29,6 +29,7 @@ from commercekit.pricing._breakdown_model import (
     TaxRateTotal,
     TaxRounding,
 )
+from commercekit.pricing._checks import _check_enum, _check_list
 from commercekit.pricing._prices import PriceMode
 from commercekit.pricing._tax import (
     SupplyKind,
@@ -101,11 +102,7 @@ def _apply_order_discounts(
     """
     applied: list[tuple[int, Discount]] = []
     per_line: list[tuple[tuple[int, Discount], ...]] = []
-    checked: Iterable[object] = order_discounts  # checked at run time too
-    for given in checked:
-        if not isinstance(given, Discount):
-            msg = f"order_discounts must be Discount objects, not {given!r}"
-            raise ValidationError(msg, field="order_discounts")
+    for given in _check_list(Discount, order_discounts, "order_discounts"):
         if given.amount.currency.code != code:
             raise CurrencyMismatchError(expected=code, got=given.amount.currency.code)
         amount = min(_units(given.amount, places, "discount"), sum(totals))
@@ -142,9 +139,16 @@ class _Rate:
         self.goods = 0
 
 
+def _sequence(lines: object) -> list[LineItem]:
+    if isinstance(lines, str | bytes) or not isinstance(lines, Iterable):
+        msg = f"lines must be a list of LineItem objects, not {lines!r}"
+        raise ValidationError(msg, field="lines")
+    return list(lines)
+
+
 def _units(value: Money, places: int, field: str) -> int:
-    scaled = value.amount.scaleb(places)
-    if scaled != scaled.to_integral_value():
+    scaled = value.amount.scaleb(places, _EXACT)
+    if scaled != scaled.to_integral_value(context=_EXACT):
         msg = (
             f"{field} {value.amount} has more decimals than "
             f"{value.currency.code} allows: quantize it first"
@@ -252,8 +256,11 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
     """
     found, places = _currency(currency)
     code = found.code
-    mode = PriceMode(mode)
-    basis = ShippingBasis(shipping_basis)
+    mode = _check_enum(PriceMode, mode, "mode")
+    basis = _check_enum(ShippingBasis, shipping_basis, "shipping_basis")
+    if not callable(getattr(tax, "decide", None)):
+        msg = f"tax must be a TaxProvider, such as EUTaxProvider, not {tax!r}"
+        raise ValidationError(msg, field="tax")
     given_policy: object = policy  # checked at run time too, for untyped callers
     if not isinstance(given_policy, RoundingPolicy):
         msg = f"policy must be a RoundingPolicy, not {policy!r}"
@@ -265,7 +272,9 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
     rounding = policy.rounding
     gross_mode = mode is PriceMode.GROSS
 
-    items = lines if isinstance(lines, list | tuple) else list(lines)
+    items: Sequence[LineItem] = (
+        lines if isinstance(lines, list | tuple) else _sequence(lines)
+    )
     ship = _shipping_units(shipping, code, places)
     if ship and not items:
         msg = "shipping needs at least one line of goods to take its tax rate from"
@@ -305,6 +314,7 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
         rates,
         totals,
         subtotals,
+        [item.supply is SupplyKind.GOODS for item in items] if ship else [],
         mode=mode,
         basis=basis,
         rounding=rounding,
@@ -398,6 +408,7 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
             if amount == _units(given.amount, places, "discount")
             else Discount(from_minor_units(amount, code), given.source, given.label)
             for amount, given in applied
+            if amount
         ),
         subtotal_minor=sum(subtotals),
         discount_minor=sum(subtotals) - sum(totals),
@@ -420,7 +431,7 @@ def _first_pass(
 ) -> tuple[list[int], list[int], list[_Rate]]:
     """Check the lines; their subtotals, own discounts and tax rates."""
     code = currency.code
-    rounding_value = rounding.value
+    scale = 10**places
     decisions: dict[tuple[str, SupplyKind], _Rate] = {}
     by_group: dict[tuple[Decimal, str, str], _Rate] = {}
     subtotals: list[int] = []
@@ -439,9 +450,9 @@ def _first_pass(
         unit = item.unit_price
         if unit.currency is not currency and unit.currency.code != code:
             raise CurrencyMismatchError(expected=code, got=unit.currency.code)
-        subtotal = int(
-            (unit.amount * item.quantity).scaleb(places).quantize(_ONE, rounding_value)
-        )
+        # Exact and free of any decimal context: the price as a fraction.
+        numerator, denominator = unit.amount.as_integer_ratio()
+        subtotal = _divide(numerator * item.quantity * scale, denominator, rounding)
         discount = 0
         if item.discounts:
             discount = _line_discounts(item, code, places, subtotal)
@@ -491,6 +502,7 @@ def _shipping_shares(
     rates: list[_Rate],
     totals: list[int],
     subtotals: list[int],
+    goods: list[bool],
     *,
     mode: PriceMode,
     basis: ShippingBasis,
@@ -499,25 +511,30 @@ def _shipping_shares(
 ) -> list[int]:
     """Shipping's share of each rate, by the goods' values after discounts.
 
-    With every weight zero (all goods free) the shares follow the goods'
-    values before discounts, and failing those, the count of lines.
+    Shipping follows the goods it carries: lines of services take no share,
+    unless the cart holds services only. With every weight zero (all goods
+    free) the shares follow the goods' values before discounts, and failing
+    those, the count of lines.
     """
     if not ship:
         return [0] * len(rates)
+    carried = [
+        [i for i in rate.members if goods[i]] if any(goods) else rate.members
+        for rate in rates
+    ]
     weights: list[int] = []
-    for rate in rates:
+    for rate, members in zip(rates, carried, strict=True):
+        value = sum(totals[i] for i in members)
         if per_line:
-            goods_tax = sum(
-                _tax_of(totals[i], rate, mode, rounding) for i in rate.members
-            )
+            value_tax = sum(_tax_of(totals[i], rate, mode, rounding) for i in members)
         else:
-            goods_tax = _tax_of(rate.goods, rate, mode, rounding)
-        net = rate.goods - goods_tax if mode is PriceMode.GROSS else rate.goods
-        weights.append(net if basis is ShippingBasis.NET else net + goods_tax)
+            value_tax = _tax_of(value, rate, mode, rounding)
+        net = value - value_tax if mode is PriceMode.GROSS else value
+        weights.append(net if basis is ShippingBasis.NET else net + value_tax)
     if not any(weights):
-        weights = [sum(subtotals[i] for i in rate.members) for rate in rates]
+        weights = [sum(subtotals[i] for i in members) for members in carried]
     if not any(weights):
-        weights = [len(rate.members) for rate in rates]
+        weights = [len(members) for members in carried]
     return _allocate(ship, weights)
 
 
@@ -566,8 +583,8 @@ def _cash_rounded(
     """The amount due: ``grand_total`` rounded to the policy's cash step."""
     if policy.cash_increment is None:
         return grand_total
-    step = policy.cash_increment.scaleb(places)
-    if step != step.to_integral_value():
+    step = policy.cash_increment.scaleb(places, _EXACT)
+    if step != step.to_integral_value(context=_EXACT):
         msg = (
             f"cash_increment {policy.cash_increment} is finer than the minor "
             f"unit of {code}"

@@ -11,12 +11,14 @@ import moneyed
 
 from commercekit.errors import NotFoundError, ValidationError
 from commercekit.money import (
+    _EXACT,
     Money,
     Rounding,
     from_minor_units,
     minor_units,
     to_decimal,
 )
+from commercekit.pricing._checks import _check_enum
 from commercekit.pricing._prices import PriceMode
 from commercekit.pricing._tax import SupplyKind, TaxContext, TaxDecision, TaxTreatment
 from commercekit.values import CountryCode, Sku, positive_int, sku
@@ -52,8 +54,8 @@ def _text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
 
 def _discount_amount(value: object) -> Money:
     amount = _money(value, "amount")
-    places = minor_units(amount.currency)
-    if amount.amount <= 0 or amount.amount != round(amount.amount, places):
+    scaled = amount.amount.scaleb(minor_units(amount.currency), _EXACT)
+    if amount.amount <= 0 or scaled != scaled.to_integral_value(context=_EXACT):
         msg = (
             f"a discount is a positive amount in whole minor units of "
             f"{amount.currency.code} (quantize it first), not {amount.amount}"
@@ -105,6 +107,18 @@ def _category(value: object) -> str:
     return str(value)
 
 
+def _supply(value: object) -> SupplyKind:
+    return _check_enum(SupplyKind, value, "supply")
+
+
+def _tax_rounding(value: object) -> TaxRounding:
+    return _check_enum(TaxRounding, value, "tax")
+
+
+def _rounding(value: object) -> Rounding:
+    return _check_enum(Rounding, value, "rounding")
+
+
 def _quantity(value: object) -> int:
     return positive_int(value, field="quantity")
 
@@ -130,7 +144,7 @@ class LineItem:
     quantity: int = attrs.field(converter=_quantity)
     unit_price: Money = attrs.field(converter=_unit_price)
     tax_category: str = attrs.field(default="standard", converter=_category)
-    supply: SupplyKind = attrs.field(default=SupplyKind.GOODS, converter=SupplyKind)
+    supply: SupplyKind = attrs.field(default=SupplyKind.GOODS, converter=_supply)
     discounts: tuple[Discount, ...] = attrs.field(default=(), converter=_discounts)
     key: str = attrs.field(
         default=attrs.Factory(lambda line: line.sku, takes_self=True), validator=_text
@@ -179,9 +193,9 @@ class RoundingPolicy:
     """
 
     tax: TaxRounding = attrs.field(
-        default=TaxRounding.PER_RATE_TOTAL, converter=TaxRounding
+        default=TaxRounding.PER_RATE_TOTAL, converter=_tax_rounding
     )
-    rounding: Rounding = attrs.field(default=Rounding.HALF_UP, converter=Rounding)
+    rounding: Rounding = attrs.field(default=Rounding.HALF_UP, converter=_rounding)
     cash_increment: Decimal | None = attrs.field(default=None, converter=_increment)
 
 

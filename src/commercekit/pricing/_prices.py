@@ -14,6 +14,7 @@ import moneyed
 from commercekit.errors import NotFoundError, ValidationError
 from commercekit.money import Money, get_currency
 from commercekit.ports import EventRecorder
+from commercekit.pricing._checks import _check_enum, _check_list
 from commercekit.pricing._errors import PriceNotFoundError
 from commercekit.values import Sku, as_utc, positive_int, sku
 
@@ -284,8 +285,12 @@ def resolve_price(
     """
     code = sku(sku_code)
     quantity = positive_int(quantity, field="quantity")
+    given: object = context  # checked at run time too, for untyped callers
+    if not isinstance(given, PriceContext):
+        msg = f"context must be a PriceContext, not {given!r}"
+        raise ValidationError(msg, field="context")
     best: tuple[tuple[int, int, int, float, str], ListedPrice, PriceTier] | None = None
-    for candidate in candidates:
+    for candidate in _check_list(ListedPrice, candidates, "candidates"):
         if candidate.sku != code or not candidate.applies_to(context):
             continue
         tier = candidate.entry.tier_for(quantity)
@@ -305,6 +310,10 @@ def resolve_price(
         list_id=listed.list_id,
         min_quantity=tier.min_quantity,
     )
+
+
+def _mode(value: object) -> PriceMode:
+    return _check_enum(PriceMode, value, "mode")
 
 
 def _price_list_id(value: object) -> PriceListId:
@@ -389,7 +398,7 @@ class PriceList(EventRecorder):
         converter=_price_list_id, on_setattr=_unchangeable
     )
     currency: str = attrs.field(converter=_currency_code, on_setattr=_unchangeable)
-    mode: PriceMode = attrs.field(converter=PriceMode)
+    mode: PriceMode = attrs.field(converter=_mode)
     name: str = ""
     priority: int = attrs.field(default=0, validator=_priority)
     channel: str | None = attrs.field(default=None, validator=_optional_name)
@@ -538,7 +547,10 @@ def lowest_prior_price(
     """
     end = as_utc(before, field="before")
     start = end - timedelta(days=positive_int(days, field="days"))
-    ordered = sorted(changes, key=lambda change: change.changed_at)
+    ordered = sorted(
+        _check_list(PriceChange, changes, "changes"),
+        key=lambda change: change.changed_at,
+    )
     lowest: Money | None = None
     in_effect: Money | None = None
     for change in ordered:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import attrs
 
-from commercekit.errors import ValidationError
+from commercekit.errors import NotFoundError, ValidationError
 from commercekit.money import Money
 from commercekit.pricing._ports import PricingUnitOfWork
 from commercekit.pricing._prices import (
@@ -52,10 +52,13 @@ def resolve_prices(
     if not isinstance(given, Mapping):
         msg = f"quantities must map SKUs to quantities, not {given!r}"
         raise ValidationError(msg, field="quantities")
-    wanted = {
-        sku(code): positive_int(quantity, field="quantity")
-        for code, quantity in quantities.items()
-    }
+    wanted: dict[Sku, int] = {}
+    for code, quantity in quantities.items():
+        checked = sku(code)
+        if checked in wanted:
+            msg = f"{code!r} and another key both name the SKU {checked!r}"
+            raise ValidationError(msg, field="quantities")
+        wanted[checked] = positive_int(quantity, field="quantity")
     with uow:
         candidates = uow.price_lists.prices_for(list(wanted), context.currency)
     by_sku: dict[Sku, list[ListedPrice]] = {code: [] for code in wanted}
@@ -76,8 +79,8 @@ class PriceReduction:
         reference_price: The lowest price of the 30 days before the
             reduction; ``None`` if the SKU had no price then (a new product).
         percent_off: The reduction against ``reference_price``, in percent
-            rounded half-up to a whole number; ``None`` without a reference
-            or when the new price is not lower.
+            rounded down to a whole number; ``None`` without a reference or
+            when the new price is not lower.
     """
 
     new_price: Money
@@ -92,38 +95,55 @@ def announce_reduction(
     uow: PricingUnitOfWork,
     at: datetime,
     days: int = OMNIBUS_DAYS,
+    compare_with: str | None = None,
 ) -> PriceReduction:
     """What a shop may say about the price of a SKU that went down at ``at``.
 
     The EU Omnibus rule (PAngV § 11): beside a reduced price a shop shows the
     lowest price of the 30 days before the reduction, and an advertised
     percentage is computed from that price, never from a higher "was" price
-    (CJEU C-330/23). Individual reductions (a coupon for one customer) and
-    perishable goods that will soon spoil are exempt; do not call this for
-    them.
+    (CJEU C-330/23). The percentage is rounded down, so an advertisement
+    never claims more than the real reduction. Individual reductions (a
+    coupon for one customer) and perishable goods that will soon spoil are
+    exempt; do not call this for them.
 
     Args:
-        list_id: The price list.
+        list_id: The price list whose price went down.
         sku_code: The SKU.
         uow: A unit of work with the price lists (not yet entered).
-        at: When the reduction took effect.
+        at: When the reduction took effect; the new price is the list's
+            price in effect then.
         days: The window before it.
+        compare_with: The list whose prices the customer paid before, when
+            the reduction is a separate sale list (one with a validity
+            window that outranks the regular list); by default the same list.
 
     Raises:
-        NotFoundError: if the list or its price of the SKU does not exist.
+        NotFoundError: if a list does not exist, or had no price of the SKU
+            at ``at``.
     """
     instant = as_utc(at, field="at")
     code = sku(sku_code)
     positive_int(days, field="days")
     with uow:
-        price_list = uow.price_lists.get(PriceListId(list_id))
-        new_price = price_list.listed(code).entry.base_price
-        history = uow.price_lists.history(price_list.list_id, code)
-    reference = lowest_prior_price(history, before=instant, days=days)
+        reduced = uow.price_lists.get(PriceListId(list_id))
+        history = uow.price_lists.history(reduced.list_id, code)
+        before = history
+        if compare_with is not None:
+            regular = uow.price_lists.get(PriceListId(compare_with))
+            before = uow.price_lists.history(regular.list_id, code)
+    in_effect = [change for change in history if change.changed_at <= instant]
+    if not in_effect:
+        raise NotFoundError(
+            kind="price", key=f"{reduced.list_id}/{code} at {instant.isoformat()}"
+        )
+    new_price = max(in_effect, key=lambda change: change.changed_at).unit_price
+    reference = lowest_prior_price(before, before=instant, days=days)
     percent: int | None = None
     if reference is not None and reference.amount > 0 and new_price < reference:
-        saved = (reference.amount - new_price.amount) * 100 / reference.amount
-        percent = int(saved.to_integral_value(rounding="ROUND_HALF_UP"))
+        saved_n, saved_d = (reference - new_price).amount.as_integer_ratio()
+        ref_n, ref_d = reference.amount.as_integer_ratio()
+        percent = (saved_n * ref_d * 100) // (saved_d * ref_n)
     return PriceReduction(
         new_price=new_price, reference_price=reference, percent_off=percent
     )

@@ -13,7 +13,14 @@ import moneyed
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, money
-from commercekit.pricing._tax_rates import EU_MEMBER_STATES, EU_VAT_RATES, TaxRateTable
+from commercekit.pricing._checks import _check_enum
+from commercekit.pricing._tax_rates import (
+    EU_MEMBER_STATES,
+    EU_VAT_RATES,
+    TaxRateTable,
+    _category,
+    _percent,
+)
 from commercekit.pricing._vat_id import vat_id
 from commercekit.values import (
     CountryCode,
@@ -35,6 +42,10 @@ __all__ = [
 ]
 
 _REMEMBERED: Final = 512
+
+# Territories outside a member state's borders that belong to its VAT area
+# (VAT Directive Art. 7): Monaco is taxed as France.
+_VAT_TERRITORY: Final = {"MC": "FR"}
 
 DISTANCE_SALES_THRESHOLD: Final = money("10000.00", "EUR")
 """EU-wide distance sales (net) above which destination-country VAT applies."""
@@ -97,6 +108,20 @@ _NOTES: Final[dict[TaxTreatment, dict[str, str]]] = {
 }
 
 
+def _country(value: object) -> CountryCode:
+    return country_code(value)  # type: ignore[arg-type]
+
+
+def _treatment(value: object) -> TaxTreatment:
+    return _check_enum(TaxTreatment, value, "treatment")
+
+
+def _text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        msg = f"{attribute.name} must be text, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
 @attrs.frozen(kw_only=True)
 class TaxDecision:
     """The VAT that applies to one kind of item in one sale, and why.
@@ -112,11 +137,11 @@ class TaxDecision:
             for questions later).
     """
 
-    percent: Decimal
-    country: CountryCode
-    category: str
-    treatment: TaxTreatment
-    reason: str
+    percent: Decimal = attrs.field(converter=_percent)
+    country: CountryCode = attrs.field(converter=_country)
+    category: str = attrs.field(converter=_category)
+    treatment: TaxTreatment = attrs.field(converter=_treatment)
+    reason: str = attrs.field(validator=_text)
 
     def note(self, language: str = "en") -> str | None:
         """The note an invoice must print for this treatment, if it needs one.
@@ -321,11 +346,22 @@ class EUTaxProvider(TaxProvider):
         Decisions are remembered (the last few hundred), as the same cart is
         priced again and again while a customer shops.
         """
+        given: object = category  # checked at run time too, for untyped callers
+        if not isinstance(given, str):
+            msg = f"category must be text such as 'standard', not {given!r}"
+            raise ValidationError(msg, field="category")
         key = (category, supply, context)
         known = self._decided.get(key)
         if known is not None:
             return known
-        decision = self._decide(category, SupplyKind(supply), context)
+        sale: object = context
+        if not isinstance(sale, TaxContext):
+            msg = f"context must be a TaxContext, not {sale!r}"
+            raise ValidationError(msg, field="context")
+        if context.ship_to in _VAT_TERRITORY:
+            context = attrs.evolve(context, ship_to=_VAT_TERRITORY[context.ship_to])
+        kind = _check_enum(SupplyKind, supply, "supply")
+        decision = self._decide(category, kind, context)
         if len(self._decided) >= _REMEMBERED:
             self._decided.clear()
         self._decided[key] = decision
@@ -412,11 +448,20 @@ class EUTaxProvider(TaxProvider):
         checked = vat_id(buyer.vat_id)
         merchant = self.settings.merchant_country
         goods = supply is SupplyKind.GOODS
-        if checked.country == merchant or (
-            goods
-            and (context.ship_to == merchant or context.ship_to not in EU_MEMBER_STATES)
+        if goods and (
+            context.ship_to not in EU_MEMBER_STATES or context.ship_to == merchant
         ):
             return None
+        if checked.country == merchant:
+            # A business registered where the merchant is: no distance sale
+            # and no exemption; the supply is taxed at the merchant's rates.
+            return self._taxed(
+                category,
+                merchant,
+                self.settings.supply_date(context.supplied_at),
+                TaxTreatment.DOMESTIC,
+                f"a sale to a business registered in {merchant} (VAT id {checked})",
+            )
         if buyer.vat_id_confirmed:
             if goods:
                 treatment = TaxTreatment.INTRA_COMMUNITY_SUPPLY

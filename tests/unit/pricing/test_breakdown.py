@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -413,6 +414,7 @@ def test_bad_arguments_are_named() -> None:
         ({"unit_price": "1.00"}, "unit_price"),
         ({"tax_category": ""}, "tax_category"),
         ({"discounts": [money("1", "EUR")]}, "discounts"),
+        ({"supply": "gods"}, "supply"),
     ],
 )
 def test_line_items_check_their_fields(kwargs: dict[str, object], field: str) -> None:
@@ -497,3 +499,123 @@ def test_order_discounts_check_their_input() -> None:
             [line("A", "1.00")],
             order_discounts=[Discount(money("1.00", "USD"), source="x")],
         )
+
+
+def test_an_order_discount_with_nothing_left_to_take_is_left_out() -> None:
+    breakdown = price(
+        [line("A", "10.00", discounts=("10.00",))],
+        order_discounts=[order_discount("1.00")],
+    )
+
+    assert breakdown.grand_total == eur("0.00")
+    assert breakdown.order_discounts == ()
+    assert breakdown.lines[0].discounts == (Discount(eur("10.00"), source="promo"),)
+
+
+def test_a_second_order_discount_takes_only_what_the_first_left() -> None:
+    breakdown = price(
+        [line("A", "5.00")],
+        order_discounts=[order_discount("4.00"), order_discount("3.00")],
+    )
+
+    assert breakdown.order_discounts == (order_discount("4.00"), order_discount("1.00"))
+    assert breakdown.grand_total == eur("0.00")
+
+
+def test_shipping_follows_the_goods_not_the_services() -> None:
+    service = LineItem(
+        sku="WARRANTY",
+        quantity=1,
+        unit_price=eur("100.00"),
+        supply=SupplyKind.SERVICES,
+    )
+    breakdown = price_lines(
+        [line("SHOE", "100.00"), service],
+        currency="EUR",
+        mode=PriceMode.GROSS,
+        tax=GERMANY,
+        context=TaxContext(ship_to="US", supplied_at=IN_GERMANY.supplied_at),
+        shipping=eur("10.00"),
+    )
+
+    # The shoe is exported (0%); the warranty is taxed in Germany. Shipping
+    # carries the shoe only, so all of it is an exempt export.
+    assert breakdown.shipping is not None
+    shares = {part.treatment: part.amount for part in breakdown.shipping.parts}
+    assert shares == {
+        TaxTreatment.DOMESTIC: eur("0.00"),
+        TaxTreatment.EXPORT: eur("10.00"),
+    }
+    assert breakdown.shipping.tax == eur("0.00")
+
+
+def test_services_alone_still_carry_shipping() -> None:
+    service = LineItem(
+        sku="SETUP", quantity=1, unit_price=eur("50.00"), supply=SupplyKind.SERVICES
+    )
+
+    breakdown = price([service], shipping=eur("5.95"))
+
+    assert breakdown.shipping is not None
+    assert breakdown.shipping.tax == eur("0.95")
+
+
+def test_the_thread_decimal_context_changes_nothing() -> None:
+    tiny = "0.0049999999999999999999999999999"
+    with decimal.localcontext(prec=6):
+        small = price([line("A", "12345678.91", 3)], mode=PriceMode.NET)
+    breakdown = price([line("A", tiny)], mode=PriceMode.NET)
+
+    assert small.lines[0].subtotal == eur("37037036.73")
+    assert small.grand_total == eur("44074073.71")
+    # One rounding, of the exact product: just below half a cent is 0.00.
+    assert breakdown.lines[0].subtotal == eur("0.00")
+
+
+def test_large_quantities_stay_exact() -> None:
+    breakdown = price([line("A", "19.99", 10**25)], mode=PriceMode.NET)
+
+    assert breakdown.lines[0].subtotal.amount == Decimal("19.99") * 10**25
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"mode": "brutto"}, "mode"),
+        ({"shipping_basis": "volume"}, "shipping_basis"),
+        ({"tax": None}, "tax"),
+        ({"lines": None}, "lines"),
+        ({"lines": "A"}, "lines"),
+        ({"order_discounts": None}, "order_discounts"),
+        (
+            {"order_discounts": Discount(money("1.00", "EUR"), source="x")},
+            "order_discounts",
+        ),
+    ],
+)
+def test_bad_arguments_are_validation_errors(
+    kwargs: dict[str, object], field: str
+) -> None:
+    given: dict[str, object] = {
+        "lines": [line("A", "1.00")],
+        "currency": "EUR",
+        "mode": PriceMode.GROSS,
+        "tax": GERMANY,
+        "context": IN_GERMANY,
+        **kwargs,
+    }
+    with pytest.raises(ValidationError) as caught:
+        price_lines(**given)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"tax": "per_item"}, "tax"), ({"rounding": "half_even"}, "rounding")],
+)
+def test_rounding_policies_check_their_fields(
+    kwargs: dict[str, object], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        RoundingPolicy(**kwargs)
+    assert caught.value.field == field

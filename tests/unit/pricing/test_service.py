@@ -153,3 +153,88 @@ def test_a_reduction_of_an_unknown_price_is_not_found() -> None:
         announce_reduction("shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH)
     with pytest.raises(NotFoundError):
         announce_reduction("other", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH)
+
+
+def regular_and_sale() -> InMemoryStore:
+    """A regular list at 100, 80 (day 40), 100 (day 50), 70 (day 60)."""
+    store = store_with(shop_list())
+    for day, amount in [(0, "100.00"), (40, "80.00"), (50, "100.00"), (60, "70.00")]:
+        with InMemoryUnitOfWork(store) as uow:
+            loaded = uow.price_lists.get(PriceListId("shop"))
+            loaded.set_price(
+                "SOCKS", money(amount, "EUR"), at=MARCH + timedelta(days=day)
+            )
+            uow.price_lists.save(loaded)
+            uow.commit()
+    return store
+
+
+def test_the_advertised_percentage_is_rounded_down() -> None:
+    store = regular_and_sale()
+
+    reduction = announce_reduction(
+        "shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH + timedelta(days=60)
+    )
+
+    # (80.00 - 70.00) / 80.00 = 12.5%: an advertisement may say 12%, not 13%.
+    assert reduction.reference_price == money("80.00", "EUR")
+    assert reduction.percent_off == 12
+
+
+def test_a_price_rise_is_no_reduction() -> None:
+    store = regular_and_sale()
+
+    rise = announce_reduction(
+        "shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=MARCH + timedelta(days=50)
+    )
+
+    # The price in effect at day 50 is 100.00, not today's 70.00.
+    assert rise.new_price == money("100.00", "EUR")
+    assert rise.percent_off is None
+
+
+def test_a_sale_list_is_compared_with_the_regular_list() -> None:
+    store = regular_and_sale()
+    start = MARCH + timedelta(days=70)
+    sale = shop_list(
+        list_id="sale", priority=1, valid_from=start, valid_until=start + timedelta(10)
+    )
+    sale.set_price("SOCKS", money("50.00", "EUR"), at=start - timedelta(days=5))
+    with InMemoryUnitOfWork(store) as uow:
+        uow.price_lists.add(sale)
+        uow.commit()
+
+    reduction = announce_reduction(
+        "sale",
+        "SOCKS",
+        uow=InMemoryUnitOfWork(store),
+        at=start,
+        compare_with="shop",
+    )
+
+    # Days 40 to 70 at the regular list: 80.00, 100.00, then 70.00.
+    assert reduction.new_price == money("50.00", "EUR")
+    assert reduction.reference_price == money("70.00", "EUR")
+    assert reduction.percent_off == 28  # 20/70 = 28.57%
+
+
+def test_no_price_at_the_instant_is_not_found() -> None:
+    store = regular_and_sale()
+
+    with pytest.raises(NotFoundError):
+        announce_reduction(
+            "shop",
+            "SOCKS",
+            uow=InMemoryUnitOfWork(store),
+            at=MARCH - timedelta(days=1),
+        )
+
+
+def test_two_keys_for_one_sku_are_refused() -> None:
+    store = store_with()
+    context = PriceContext(currency="EUR", at=MARCH)
+
+    with pytest.raises(ValidationError, match="both name the SKU"):
+        resolve_prices(
+            {"SOCKS": 3, " SOCKS ": 3}, context, uow=InMemoryUnitOfWork(store)
+        )

@@ -149,11 +149,28 @@ def test_an_unconfirmed_id_is_taxed_normally_and_says_why() -> None:
     assert "not confirmed" in decision.reason
 
 
-def test_a_german_buyer_id_changes_nothing_for_a_german_merchant() -> None:
-    decision = decide("FR", buyer=business(VALID_DE))
+@pytest.mark.parametrize("supply", [SupplyKind.GOODS, SupplyKind.SERVICES])
+def test_a_business_registered_in_germany_is_taxed_at_german_rates(
+    supply: SupplyKind,
+) -> None:
+    # No distance sale (those are sales to consumers) and no exemption: the
+    # destination principle does not apply to it.
+    opted_in = EUTaxProvider(
+        TaxSettings(merchant_country="DE", destination_principle=True)
+    )
 
-    assert decision.treatment is TaxTreatment.ORIGIN
-    assert decision.percent == Decimal(19)
+    decision = decide("FR", provider=opted_in, supply=supply, buyer=business(VALID_DE))
+
+    assert decision.treatment is TaxTreatment.DOMESTIC
+    assert (decision.percent, decision.country) == (Decimal(19), "DE")
+    assert "registered in DE" in decision.reason
+
+
+def test_monaco_is_taxed_as_france() -> None:
+    assert decide("MC").treatment is TaxTreatment.ORIGIN
+    assert decide("MC", buyer=business(VALID_FR)).treatment is (
+        TaxTreatment.INTRA_COMMUNITY_SUPPLY
+    )
 
 
 def test_goods_that_stay_in_germany_are_taxed_even_for_a_french_business() -> None:

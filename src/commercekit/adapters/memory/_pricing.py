@@ -152,8 +152,8 @@ class InMemoryPriceListRepository(PriceListRepository):
             ValidationError: for an unknown currency code, or one string
                 given for the collection of SKUs.
         """
-        if isinstance(skus, str):
-            msg = "prices_for takes a collection of SKUs, not one string"
+        if isinstance(skus, str) or not isinstance(skus, Collection):
+            msg = f"prices_for takes a collection of SKUs, not {skus!r}"
             raise ValidationError(msg, field="skus")
         code = get_currency(currency).code
         wanted = sorted(set(skus))
