@@ -26,6 +26,7 @@ from commercekit.pricing import (
     TaxTreatment,
     price_lines,
 )
+from commercekit.serialization import dumps, loads
 
 GERMANY = EUTaxProvider(TaxSettings(merchant_country="DE"))
 IN_GERMANY = TaxContext(ship_to="DE", supplied_at=datetime(2026, 1, 5, tzinfo=UTC))
@@ -619,3 +620,22 @@ def test_rounding_policies_check_their_fields(
     with pytest.raises(ValidationError) as caught:
         RoundingPolicy(**kwargs)
     assert caught.value.field == field
+
+
+def test_a_breakdown_survives_the_json_round_trip() -> None:
+    breakdown = price(
+        [
+            line("A", "10.00", 2, discounts=("1.00",)),
+            line("B", "5.00", category="reduced"),
+        ],
+        shipping=eur("4.90"),
+        order_discounts=[order_discount("2.00")],
+        policy=RoundingPolicy(cash_increment="0.05"),
+    )
+
+    text = dumps(breakdown)
+    again = loads(text, PriceBreakdown)
+
+    assert again == breakdown
+    assert again.line("A").discounts == breakdown.line("A").discounts
+    assert '"grand_minor":2690' in text
