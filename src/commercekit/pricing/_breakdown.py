@@ -8,7 +8,7 @@ figures exact and the pricing of a large cart fast.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -66,10 +66,17 @@ def _divide(numerator: int, denominator: int, rounding: Rounding) -> int:  # noq
     return quotient
 
 
-def _allocate(total: int, weights: Sequence[int]) -> list[int]:
-    """Split ``total`` minor units by ``weights``: largest remainder, ties first.
+def _allocate(
+    total: int,
+    weights: Sequence[int],
+    ties: Callable[[], Sequence[tuple[int, str]]] | None = None,
+) -> list[int]:
+    """Split ``total`` minor units by ``weights``: largest remainder.
 
-    The same rule as :func:`commercekit.money.allocate`, on ints.
+    The rule of :func:`commercekit.money.allocate`, on ints. Where parts
+    with equal remainders compete for the last minor units, ``ties`` (built
+    only then) orders them, so that a breakdown does not depend on the order
+    of its lines; without it the earlier position wins.
     """
     weight_sum = sum(weights)
     if not weight_sum:
@@ -83,6 +90,13 @@ def _allocate(total: int, weights: Sequence[int]) -> list[int]:
     missing = total - sum(parts)
     if missing:
         order = sorted(range(len(parts)), key=remainders.__getitem__, reverse=True)
+        if (
+            ties is not None
+            and missing < len(order)
+            and remainders[order[missing - 1]] == remainders[order[missing]]
+        ):
+            rank = ties()
+            order.sort(key=lambda i: (-remainders[i], rank[i]))
         for index in order[:missing]:
             parts[index] += 1
     return parts
@@ -93,6 +107,7 @@ def _apply_order_discounts(
     totals: list[int],
     code: str,
     places: int,
+    ties: Callable[[], Sequence[tuple[int, str]]],
 ) -> tuple[list[tuple[int, Discount]], list[tuple[tuple[int, Discount], ...]]]:
     """Take order discounts off ``totals``, in the order given.
 
@@ -111,7 +126,7 @@ def _apply_order_discounts(
             per_line = [()] * len(totals)
         if not amount:
             continue
-        parts = _allocate(amount, totals)
+        parts = _allocate(amount, totals, ties)
         totals[:] = [total - part for total, part in zip(totals, parts, strict=True)]
         per_line = [
             (*taken, (part, given)) if part else taken
@@ -137,6 +152,17 @@ class _Rate:
         self.denominator = denominator
         self.members: list[int] = []
         self.goods = 0
+
+
+def _member_keys(
+    items: Sequence[LineItem], members: list[int]
+) -> Callable[[], list[tuple[int, str]]]:
+    """The tie-break of a rate's lines by key, shipping last."""
+
+    def ranks() -> list[tuple[int, str]]:
+        return [(0, items[i].key) for i in members] + [(1, "")]
+
+    return ranks
 
 
 def _sequence(lines: object) -> list[LineItem]:
@@ -280,7 +306,7 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
         msg = "shipping needs at least one line of goods to take its tax rate from"
         raise ValidationError(msg, field="shipping")
 
-    subtotals, discounts, line_rates = _first_pass(
+    subtotals, discounts, line_decisions = _first_pass(
         items,
         currency=found,
         places=places,
@@ -288,6 +314,7 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
         tax=tax,
         context=context,
     )
+    line_rates = [rate for _, rate in line_decisions]
     rates = list({id(rate): rate for rate in line_rates}.values())
     rates.sort(
         key=lambda rate: (
@@ -300,8 +327,12 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
         subtotal - discount
         for subtotal, discount in zip(subtotals, discounts, strict=True)
     ]
+
+    def by_key() -> list[tuple[int, str]]:
+        return [(0, item.key) for item in items]
+
     applied, parts_per_line = _apply_order_discounts(
-        order_discounts, totals, code, places
+        order_discounts, totals, code, places, by_key
     )
     for index, rate in enumerate(line_rates):
         rate.members.append(index)
@@ -333,7 +364,11 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
             rate_tax = sum(taxes)
         else:
             rate_tax = _tax_of(rate.goods + share, rate, mode, rounding)
-            taxes = _allocate(rate_tax, members) if rate_tax else [0] * len(members)
+            taxes = (
+                _allocate(rate_tax, members, _member_keys(items, rate.members))
+                if rate_tax
+                else [0] * len(members)
+            )
         for index, line_tax in zip(rate.members, taxes, strict=False):
             line_taxes[index] = line_tax
         shipping_taxes.append(taxes[-1])
@@ -360,7 +395,7 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
             sku=item.sku,
             quantity=item.quantity,
             unit_price=item.unit_price,
-            tax=rate.decision,
+            tax=decision,
             currency=code,
             subtotal_minor=subtotal,
             total_minor=total,
@@ -369,9 +404,9 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
             line_discounts=item.discounts,
             order_discount_parts=line_parts,
         )
-        for item, rate, subtotal, total, line_tax, line_parts in zip(
+        for item, (decision, _), subtotal, total, line_tax, line_parts in zip(
             items,
-            line_rates,
+            line_decisions,
             subtotals,
             totals,
             line_taxes,
@@ -428,15 +463,15 @@ def _first_pass(
     rounding: Rounding,
     tax: TaxProvider,
     context: TaxContext,
-) -> tuple[list[int], list[int], list[_Rate]]:
+) -> tuple[list[int], list[int], list[tuple[TaxDecision, _Rate]]]:
     """Check the lines; their subtotals, own discounts and tax rates."""
     code = currency.code
     scale = 10**places
-    decisions: dict[tuple[str, SupplyKind], _Rate] = {}
+    decisions: dict[tuple[str, SupplyKind], tuple[TaxDecision, _Rate]] = {}
     by_group: dict[tuple[Decimal, str, str], _Rate] = {}
     subtotals: list[int] = []
     discounts: list[int] = []
-    line_rates: list[_Rate] = []
+    line_taxes: list[tuple[TaxDecision, _Rate]] = []
     keys: set[str] = set()
     for item in items:
         if type(item) is not LineItem and not isinstance(item, LineItem):
@@ -457,16 +492,15 @@ def _first_pass(
         if item.discounts:
             discount = _line_discounts(item, code, places, subtotal)
         lookup = (item.tax_category, item.supply)
-        rate = decisions.get(lookup)
-        if rate is None:
-            rate = _rate_for(
-                tax.decide(item.tax_category, item.supply, context), by_group
-            )
-            decisions[lookup] = rate
+        known = decisions.get(lookup)
+        if known is None:
+            decision = tax.decide(item.tax_category, item.supply, context)
+            known = (decision, _rate_for(decision, by_group))
+            decisions[lookup] = known
         subtotals.append(subtotal)
         discounts.append(discount)
-        line_rates.append(rate)
-    return subtotals, discounts, line_rates
+        line_taxes.append(known)
+    return subtotals, discounts, line_taxes
 
 
 def _line_discounts(item: LineItem, code: str, places: int, subtotal: int) -> int:

@@ -475,7 +475,8 @@ class PriceBreakdown:
       shipping; in net mode ``net_total`` is;
     * the rates' taxes add up to ``tax_total``, and so do the lines' and
       shipping's;
-    * no amount has more decimals than the currency.
+    * no computed amount has more decimals than the currency (a unit price
+      is kept as given, and may have more, such as ``12.345``).
 
     Args:
         currency: The currency code.

@@ -346,12 +346,17 @@ def _check_until(instance: PriceList, _: object, value: datetime | None) -> None
 def _unchangeable(
     instance: PriceList, attribute: attrs.Attribute[Any], _: object
 ) -> None:
-    current = getattr(instance, attribute.name)
-    shown = "its prices" if attribute.name == "prices" else repr(current)
-    msg = (
-        f"the {attribute.name} of price list {instance.list_id} is {shown}; it "
-        "cannot be replaced: make another list, or use set_price and remove_price"
-    )
+    if attribute.name == "prices":
+        msg = (
+            f"the prices of price list {instance.list_id} cannot be replaced: "
+            "change them with set_price and remove_price"
+        )
+    else:
+        current = getattr(instance, attribute.name)
+        msg = (
+            f"the {attribute.name} of price list {instance.list_id} is "
+            f"{current!r} and cannot change: make another list"
+        )
     raise ValidationError(msg, field=attribute.name)
 
 
@@ -445,7 +450,7 @@ class PriceList(EventRecorder):
             ValidationError: for a bad SKU or price, or one in another currency.
         """
         code = sku(sku_code)
-        entry = PriceEntry(_tiers(price), at)
+        entry = PriceEntry(_tiers(price), as_utc(at, field="at"))
         self._check_currency(code, entry)
         current = self.prices.get(code)
         if current is None or current.tiers != entry.tiers:
@@ -457,8 +462,9 @@ class PriceList(EventRecorder):
         Raises:
             NotFoundError: if the list has no price for it.
         """
-        if self.prices.pop(sku(sku_code), None) is None:
-            raise NotFoundError(kind="price", key=f"{self.list_id}/{sku_code}")
+        code = sku(sku_code)
+        if self.prices.pop(code, None) is None:
+            raise NotFoundError(kind="price", key=f"{self.list_id}/{code}")
 
     def listed(self, sku_code: str) -> ListedPrice:
         """The price of ``sku_code`` with the list's terms.
