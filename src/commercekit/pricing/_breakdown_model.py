@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import ClassVar
 
 import attrs
-import moneyed
 
 from commercekit.errors import NotFoundError, ValidationError
 from commercekit.money import (
@@ -18,7 +17,7 @@ from commercekit.money import (
     minor_units,
     to_decimal,
 )
-from commercekit.pricing._checks import _check_enum
+from commercekit.pricing._checks import _as_money, _check_enum, _is_text
 from commercekit.pricing._prices import PriceMode
 from commercekit.pricing._tax import SupplyKind, TaxContext, TaxDecision, TaxTreatment
 from commercekit.values import CountryCode, Sku, positive_int, sku
@@ -37,23 +36,8 @@ __all__ = [
 ]
 
 
-def _money(value: object, field: str) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, moneyed.Money):
-        return Money(value.amount, value.currency)
-    msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
-    raise ValidationError(msg, field=field)
-
-
-def _text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str) or "\x00" in value:
-        msg = f"{attribute.name} must be text, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
 def _discount_amount(value: object) -> Money:
-    amount = _money(value, "amount")
+    amount = _as_money(value, "amount")
     scaled = amount.amount.scaleb(minor_units(amount.currency), _EXACT)
     if amount.amount <= 0 or scaled != scaled.to_integral_value(context=_EXACT):
         msg = (
@@ -76,8 +60,8 @@ class Discount:
     """
 
     amount: Money = attrs.field(converter=_discount_amount)
-    source: str = attrs.field(validator=_text)
-    label: str = attrs.field(default="", validator=_text)
+    source: str = attrs.field(validator=_is_text)
+    label: str = attrs.field(default="", validator=_is_text)
 
 
 def _discounts(value: object) -> tuple[Discount, ...]:
@@ -93,7 +77,7 @@ def _discounts(value: object) -> tuple[Discount, ...]:
 
 
 def _unit_price(value: object) -> Money:
-    price = _money(value, "unit_price")
+    price = _as_money(value, "unit_price")
     if price.amount < 0:
         msg = f"a unit price cannot be negative, not {price}"
         raise ValidationError(msg, field="unit_price")
@@ -147,7 +131,8 @@ class LineItem:
     supply: SupplyKind = attrs.field(default=SupplyKind.GOODS, converter=_supply)
     discounts: tuple[Discount, ...] = attrs.field(default=(), converter=_discounts)
     key: str = attrs.field(
-        default=attrs.Factory(lambda line: line.sku, takes_self=True), validator=_text
+        default=attrs.Factory(lambda line: line.sku, takes_self=True),
+        validator=_is_text,
     )
 
 

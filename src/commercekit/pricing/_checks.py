@@ -6,7 +6,11 @@ import enum
 from collections.abc import Iterable
 from typing import TypeVar
 
+import attrs
+import moneyed
+
 from commercekit.errors import ValidationError
+from commercekit.money import Money
 
 __all__: list[str] = []
 
@@ -37,3 +41,36 @@ def _check_list(kind: type[_T], value: object, field: str) -> list[_T]:
             msg = f"{field} must hold {kind.__name__} objects, not {item!r}"
             raise ValidationError(msg, field=field)
     return items
+
+
+def _as_money(value: object, field: str) -> Money:
+    """``value`` as commercekit's Money; any other type is a ValidationError."""
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, moneyed.Money):
+        return Money(value.amount, value.currency)
+    msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
+    raise ValidationError(msg, field=field)
+
+
+def _is_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """An attrs validator: text without NUL characters."""
+    if not isinstance(value, str) or "\x00" in value:
+        msg = f"{attribute.name} must be text, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _is_optional_text(
+    _: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    """An attrs validator: ``None``, or text that is not blank."""
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        msg = f"{attribute.name} must be non-empty text or None, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _is_flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    """An attrs validator: ``True`` or ``False``, nothing else."""
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)

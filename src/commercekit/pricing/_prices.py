@@ -14,7 +14,12 @@ import moneyed
 from commercekit.errors import NotFoundError, ValidationError
 from commercekit.money import Money, get_currency
 from commercekit.ports import EventRecorder
-from commercekit.pricing._checks import _check_enum, _check_list
+from commercekit.pricing._checks import (
+    _as_money,
+    _check_enum,
+    _check_list,
+    _is_optional_text,
+)
 from commercekit.pricing._errors import PriceNotFoundError
 from commercekit.values import Sku, as_utc, positive_int, sku
 
@@ -46,17 +51,8 @@ class PriceMode(enum.StrEnum):
     """Prices exclude VAT, as the norm is for business buyers, and in the US."""
 
 
-def _money(value: object, field: str) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, moneyed.Money):
-        return Money(value.amount, value.currency)
-    msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
-    raise ValidationError(msg, field=field)
-
-
 def _unit_price(value: object) -> Money:
-    price = _money(value, "unit_price")
+    price = _as_money(value, "unit_price")
     if price.amount < 0:
         msg = f"a unit price cannot be negative, not {price}"
         raise ValidationError(msg, field="unit_price")
@@ -154,14 +150,6 @@ class PriceEntry:
         return found
 
 
-def _optional_name(
-    _: object, attribute: attrs.Attribute[str | None], value: object
-) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        msg = f"{attribute.name} must be non-empty text or None, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
 def _currency_code(value: object) -> str:
     return get_currency(value).code  # type: ignore[arg-type]
 
@@ -185,8 +173,8 @@ class PriceContext:
 
     currency: str = attrs.field(converter=_currency_code)
     at: datetime = attrs.field(converter=_at)
-    channel: str | None = attrs.field(default=None, validator=_optional_name)
-    customer_group: str | None = attrs.field(default=None, validator=_optional_name)
+    channel: str | None = attrs.field(default=None, validator=_is_optional_text)
+    customer_group: str | None = attrs.field(default=None, validator=_is_optional_text)
 
 
 @attrs.frozen(kw_only=True)
@@ -406,8 +394,8 @@ class PriceList(EventRecorder):
     mode: PriceMode = attrs.field(converter=_mode)
     name: str = ""
     priority: int = attrs.field(default=0, validator=_priority)
-    channel: str | None = attrs.field(default=None, validator=_optional_name)
-    customer_group: str | None = attrs.field(default=None, validator=_optional_name)
+    channel: str | None = attrs.field(default=None, validator=_is_optional_text)
+    customer_group: str | None = attrs.field(default=None, validator=_is_optional_text)
     valid_from: datetime | None = attrs.field(
         default=None, converter=_valid_from, on_setattr=_set_from
     )

@@ -13,7 +13,7 @@ import moneyed
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, money
-from commercekit.pricing._checks import _check_enum
+from commercekit.pricing._checks import _check_enum, _is_flag, _is_text
 from commercekit.pricing._tax_rates import (
     EU_MEMBER_STATES,
     EU_VAT_RATES,
@@ -116,12 +116,6 @@ def _treatment(value: object) -> TaxTreatment:
     return _check_enum(TaxTreatment, value, "treatment")
 
 
-def _text(_: object, attribute: attrs.Attribute[str], value: object) -> None:
-    if not isinstance(value, str):
-        msg = f"{attribute.name} must be text, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
 @attrs.frozen(kw_only=True)
 class TaxDecision:
     """The VAT that applies to one kind of item in one sale, and why.
@@ -141,7 +135,7 @@ class TaxDecision:
     country: CountryCode = attrs.field(converter=_country)
     category: str = attrs.field(converter=_category)
     treatment: TaxTreatment = attrs.field(converter=_treatment)
-    reason: str = attrs.field(validator=_text)
+    reason: str = attrs.field(validator=_is_text)
 
     def note(self, language: str = "en") -> str | None:
         """The note an invoice must print for this treatment, if it needs one.
@@ -246,12 +240,6 @@ def _optional_eur(value: object) -> Money | None:
     return Money(value.amount, value.currency)
 
 
-def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        msg = f"{attribute.name} must be True or False, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
 @attrs.frozen(kw_only=True)
 class TaxSettings:
     """The merchant's VAT facts that the EU rules need.
@@ -277,7 +265,7 @@ class TaxSettings:
     time_zone: str = attrs.field(
         default="Europe/Berlin", validator=lambda _, __, v: _time_zone(v)
     )
-    destination_principle: bool = attrs.field(default=False, validator=_flag)
+    destination_principle: bool = attrs.field(default=False, validator=_is_flag)
     eu_distance_sales: Money | None = attrs.field(default=None, converter=_optional_eur)
 
     @property

@@ -17,7 +17,7 @@ import attrs
 from stdnum import exceptions as stdnum_errors
 from stdnum.eu import vat as stdnum_vat
 
-from commercekit.errors import ValidationError
+from commercekit.pricing._checks import _is_flag, _is_optional_text
 from commercekit.pricing._errors import InvalidVatIdError
 from commercekit.values import CountryCode, CustomerFacts, as_utc, country_code
 
@@ -77,20 +77,6 @@ def _utc_checked_at(value: datetime) -> datetime:
     return as_utc(value, field="checked_at")
 
 
-def _optional_text(
-    _: object, attribute: attrs.Attribute[str | None], value: object
-) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        msg = f"{attribute.name} must be non-empty text or None, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
-def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
-    if not isinstance(value, bool):
-        msg = f"{attribute.name} must be True or False, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
 @attrs.frozen(kw_only=True)
 class VatIdConfirmation:
     """What a VAT id service answered about one number: the proof of a check.
@@ -117,10 +103,10 @@ class VatIdConfirmation:
     """
 
     vat_id: VatId = attrs.field(validator=attrs.validators.instance_of(VatId))
-    valid: bool = attrs.field(validator=_flag)
+    valid: bool = attrs.field(validator=_is_flag)
     checked_at: datetime = attrs.field(converter=_utc_checked_at)
-    name: str | None = attrs.field(default=None, validator=_optional_text)
-    reference: str | None = attrs.field(default=None, validator=_optional_text)
+    name: str | None = attrs.field(default=None, validator=_is_optional_text)
+    reference: str | None = attrs.field(default=None, validator=_is_optional_text)
 
 
 class VatIdValidator(Protocol):
