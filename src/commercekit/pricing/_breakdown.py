@@ -495,6 +495,12 @@ def _first_pass(
         known = decisions.get(lookup)
         if known is None:
             decision = tax.decide(item.tax_category, item.supply, context)
+            if not isinstance(decision, TaxDecision):
+                msg = (
+                    f"the tax provider returned {decision!r} for "
+                    f"{item.tax_category!r}; a TaxProvider returns a TaxDecision"
+                )
+                raise ValidationError(msg, field="tax")
             known = (decision, _rate_for(decision, by_group))
             decisions[lookup] = known
         subtotals.append(subtotal)

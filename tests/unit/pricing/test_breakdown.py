@@ -639,3 +639,21 @@ def test_a_breakdown_survives_the_json_round_trip() -> None:
     assert again == breakdown
     assert again.line("A").discounts == breakdown.line("A").discounts
     assert '"grand_minor":2690' in text
+
+
+def test_a_provider_that_returns_no_decision_is_named() -> None:
+    class Broken:
+        def decide(
+            self, category: str, supply: SupplyKind, context: TaxContext
+        ) -> TaxDecision:
+            return Decimal(19)  # type: ignore[return-value]
+
+    with pytest.raises(ValidationError, match="returns a TaxDecision") as caught:
+        price_lines(
+            [line("A", "1.00")],
+            currency="EUR",
+            mode=PriceMode.GROSS,
+            tax=Broken(),
+            context=IN_GERMANY,
+        )
+    assert caught.value.field == "tax"
