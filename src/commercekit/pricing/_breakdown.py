@@ -494,14 +494,14 @@ def _first_pass(
         lookup = (item.tax_category, item.supply)
         known = decisions.get(lookup)
         if known is None:
-            decision = tax.decide(item.tax_category, item.supply, context)
-            if not isinstance(decision, TaxDecision):
+            decided: object = tax.decide(item.tax_category, item.supply, context)
+            if not isinstance(decided, TaxDecision):
                 msg = (
-                    f"the tax provider returned {decision!r} for "
+                    f"the tax provider returned {decided!r} for "
                     f"{item.tax_category!r}; a TaxProvider returns a TaxDecision"
                 )
                 raise ValidationError(msg, field="tax")
-            known = (decision, _rate_for(decision, by_group))
+            known = (decided, _rate_for(decided, by_group))
             decisions[lookup] = known
         subtotals.append(subtotal)
         discounts.append(discount)
