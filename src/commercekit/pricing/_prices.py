@@ -485,6 +485,10 @@ class PriceList(EventRecorder):
         )
 
 
+def _changed_at(value: object) -> datetime:
+    return as_utc(value, field="changed_at")  # type: ignore[arg-type]
+
+
 @attrs.frozen(kw_only=True)
 class PriceChange:
     """A change of a SKU's base price in a list: a row of the price history.
@@ -497,10 +501,10 @@ class PriceChange:
         changed_at: When the new price took effect.
     """
 
-    list_id: PriceListId
-    sku: Sku
-    unit_price: Money
-    changed_at: datetime
+    list_id: PriceListId = attrs.field(converter=_price_list_id)
+    sku: Sku = attrs.field(converter=sku)
+    unit_price: Money = attrs.field(converter=_unit_price)
+    changed_at: datetime = attrs.field(converter=_changed_at)
 
 
 OMNIBUS_DAYS: Final = 30

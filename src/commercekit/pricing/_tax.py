@@ -338,17 +338,17 @@ class EUTaxProvider(TaxProvider):
         if not isinstance(given, str):
             msg = f"category must be text such as 'standard', not {given!r}"
             raise ValidationError(msg, field="category")
-        key = (category, supply, context)
-        known = self._decided.get(key)
-        if known is not None:
-            return known
         sale: object = context
         if not isinstance(sale, TaxContext):
             msg = f"context must be a TaxContext, not {sale!r}"
             raise ValidationError(msg, field="context")
+        kind = _check_enum(SupplyKind, supply, "supply")
+        key = (category, kind, context)
+        known = self._decided.get(key)
+        if known is not None:
+            return known
         if context.ship_to in _VAT_TERRITORY:
             context = attrs.evolve(context, ship_to=_VAT_TERRITORY[context.ship_to])
-        kind = _check_enum(SupplyKind, supply, "supply")
         decision = self._decide(category, kind, context)
         if len(self._decided) >= _REMEMBERED:
             self._decided.clear()

@@ -36,13 +36,22 @@ def register_strategies() -> None:
     from commercekit.pricing import (  # noqa: PLC0415
         Discount,
         LineItem,
+        ListedPrice,
+        PriceBreakdown,
+        PriceChange,
         PriceContext,
         PriceEntry,
         PriceList,
+        PriceReduction,
         PriceTier,
+        ResolvedPrice,
         RoundingPolicy,
         TaxContext,
+        TaxDecision,
         TaxRate,
+        TaxSettings,
+        VatId,
+        VatIdConfirmation,
     )
     from commercekit.values import CustomerFacts  # noqa: PLC0415
 
@@ -61,3 +70,12 @@ def register_strategies() -> None:
     st.register_type_strategy(Discount, _lazy("discounts"))
     st.register_type_strategy(LineItem, _lazy("line_items"))
     st.register_type_strategy(RoundingPolicy, _lazy("rounding_policies"))
+    st.register_type_strategy(ListedPrice, _lazy("listed_prices"))
+    st.register_type_strategy(ResolvedPrice, _lazy("resolved_prices"))
+    st.register_type_strategy(PriceChange, _lazy("price_changes"))
+    st.register_type_strategy(TaxSettings, _lazy("tax_settings"))
+    st.register_type_strategy(TaxDecision, _lazy("tax_decisions"))
+    st.register_type_strategy(PriceBreakdown, _lazy("price_breakdowns"))
+    st.register_type_strategy(VatId, _lazy("vat_ids"))
+    st.register_type_strategy(VatIdConfirmation, _lazy("vat_id_confirmations"))
+    st.register_type_strategy(PriceReduction, _lazy("price_reductions"))

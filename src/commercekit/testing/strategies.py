@@ -14,6 +14,7 @@ import functools
 import math
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final
 
 import moneyed
@@ -32,19 +33,34 @@ from commercekit.catalog import (
 from commercekit.errors import ValidationError
 from commercekit.money import Amount, Money, Rounding, minor_units, quantize, to_decimal
 from commercekit.pricing import (
+    EU_MEMBER_STATES,
     Discount,
+    EUTaxProvider,
     LineItem,
+    ListedPrice,
+    PriceBreakdown,
+    PriceChange,
     PriceContext,
     PriceEntry,
     PriceList,
     PriceListId,
     PriceMode,
+    PriceReduction,
     PriceTier,
+    ResolvedPrice,
     RoundingPolicy,
+    ShippingBasis,
     SupplyKind,
     TaxContext,
+    TaxDecision,
     TaxRate,
     TaxRounding,
+    TaxSettings,
+    TaxTreatment,
+    VatId,
+    VatIdConfirmation,
+    price_lines,
+    vat_id,
 )
 from commercekit.values import CustomerFacts, Sku, TaxCategory
 
@@ -54,19 +70,28 @@ __all__ = [
     "discounts",
     "gtins",
     "line_items",
+    "listed_prices",
     "localized_texts",
     "money",
+    "price_breakdowns",
+    "price_changes",
     "price_contexts",
     "price_entries",
     "price_lists",
+    "price_reductions",
     "price_tiers",
     "products",
+    "resolved_prices",
     "rounding_policies",
     "search_queries",
     "skus",
     "tax_contexts",
+    "tax_decisions",
     "tax_rates",
+    "tax_settings",
     "variants",
+    "vat_id_confirmations",
+    "vat_ids",
 ]
 
 _DEFAULT_BOUND = Decimal(1_000_000_000)
@@ -370,15 +395,18 @@ _WINDOWS: Final = st.builds(
     st.none() | _instants(),
     st.none() | st.integers(1, 400 * 24 * 3600),
 )
+_LIST_IDS: Final = st.text("abcdef0123456789-", min_size=1, max_size=12).map(
+    PriceListId
+)
 
 
 @st.composite
-def _price_list(draw: st.DrawFn, currency: str) -> PriceList:
+def _price_list(
+    draw: st.DrawFn, currency: str, min_prices: int = 0, max_prices: int = 5
+) -> PriceList:
     valid_from, valid_until = draw(_WINDOWS)
     return PriceList(
-        list_id=PriceListId(
-            draw(st.text("abcdef0123456789-", min_size=1, max_size=12))
-        ),
+        list_id=draw(_LIST_IDS),
         currency=currency,
         mode=draw(st.sampled_from(PriceMode)),
         name=draw(st.sampled_from(["", "Shop", "Sommer-Sale", "B2B"])),
@@ -387,7 +415,14 @@ def _price_list(draw: st.DrawFn, currency: str) -> PriceList:
         customer_group=draw(_GROUPS),
         valid_from=valid_from,
         valid_until=valid_until,
-        prices=draw(st.dictionaries(skus(), price_entries(currency), max_size=5)),
+        prices=draw(
+            st.dictionaries(
+                skus(),
+                price_entries(currency),
+                min_size=min_prices,
+                max_size=max_prices,
+            )
+        ),
     )
 
 
@@ -431,6 +466,77 @@ def price_contexts(
         at=_instants(),
         channel=_CHANNELS,
         customer_group=_GROUPS,
+    )
+
+
+def listed_prices(
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ListedPrice]:
+    """Draw one SKU's price with the terms of its list, as repositories return it.
+
+    Each is taken from a list of :func:`price_lists` holding that one price
+    (:meth:`~commercekit.pricing.PriceList.listed`), so its tiers are in the
+    list's currency and its validity window is ordered.
+
+    Args:
+        currency: A currency code, a strategy of codes, or ``None`` for any
+            (:func:`currencies`).
+    """
+    return _codes(currency).flatmap(
+        lambda code: _price_list(code, min_prices=1, max_prices=1).map(
+            lambda price_list: price_list.listed_prices()[0]
+        )
+    )
+
+
+@st.composite
+def _resolved_price(draw: st.DrawFn, currency: str) -> ResolvedPrice:
+    tier = draw(price_tiers(currency))
+    return ResolvedPrice(
+        sku=draw(skus()),
+        quantity=tier.min_quantity + draw(st.integers(0, 100)),
+        unit_price=tier.unit_price,
+        mode=draw(st.sampled_from(PriceMode)),
+        list_id=draw(_LIST_IDS),
+        min_quantity=tier.min_quantity,
+    )
+
+
+def resolved_prices(
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[ResolvedPrice]:
+    """Draw unit prices as :func:`~commercekit.pricing.resolve_price` returns them.
+
+    The unit price is a tier's (see :func:`price_tiers`), and the quantity
+    priced is at or up to 100 above the tier's minimum quantity.
+
+    Args:
+        currency: A currency code, a strategy of codes, or ``None`` for any
+            (:func:`currencies`).
+    """
+    return _codes(currency).flatmap(_resolved_price)
+
+
+def price_changes(
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PriceChange]:
+    """Draw rows of a price history: a new base price of a SKU in a list.
+
+    Prices are unit prices as in :func:`price_tiers`; instants lie between
+    2019 and 2027. Rows drawn separately belong to any list and SKU, which
+    :func:`~commercekit.pricing.lowest_prior_price` does not mind, but draw a
+    history in one currency.
+
+    Args:
+        currency: A currency code, a strategy of codes, or ``None`` for any
+            (:func:`currencies`).
+    """
+    return st.builds(
+        PriceChange,
+        list_id=_LIST_IDS,
+        sku=skus(),
+        unit_price=_codes(currency).flatmap(_unit_prices),
+        changed_at=_instants(),
     )
 
 
@@ -500,6 +606,39 @@ def customer_facts() -> st.SearchStrategy[CustomerFacts]:
     )
 
 
+def vat_ids() -> st.SearchStrategy[VatId]:
+    """Draw VAT ids valid in form and checksum.
+
+    They are the few ids of :func:`customer_facts` (of Germany, France,
+    Austria, Greece, Belgium, the Netherlands and Italy), made by
+    :func:`~commercekit.pricing.vat_id` as a shop makes them from its input.
+    """
+    return st.sampled_from(_VALID_VAT_IDS).map(vat_id)
+
+
+def vat_id_confirmations() -> st.SearchStrategy[VatIdConfirmation]:
+    """Draw what a VAT id service answered about an id of :func:`vat_ids`.
+
+    The answer is a confirmation or a refusal, checked between 2019 and 2027,
+    with a consultation reference or none; only a confirmation may carry the
+    registered name of the business.
+    """
+    return st.builds(
+        lambda number, valid, checked_at, name, reference: VatIdConfirmation(
+            vat_id=number,
+            valid=valid,
+            checked_at=checked_at,
+            name=name if valid else None,
+            reference=reference,
+        ),
+        vat_ids(),
+        st.booleans(),
+        _instants(),
+        st.none() | st.sampled_from(["Nordlicht GmbH", "Südwind SARL", "Öko AG"]),
+        st.none() | st.sampled_from(["WAPIAAAAZ2xvY2Fs", "FAKE-000001", "4711"]),
+    )
+
+
 _SHIP_TO: Final = ("DE", "AT", "FR", "NL", "IT", "PL", "GR", "CH", "US", "GB", "NO")
 
 
@@ -529,6 +668,115 @@ def tax_contexts(
         supplied_at=_instants() if supplied_at is None else supplied_at,
         buyer=customer_facts() if buyer is None else buyer,
     )
+
+
+# Germany first, so that merchants shrink toward it.
+_MEMBER_STATES: Final = tuple(
+    sorted(EU_MEMBER_STATES, key=lambda code: (code != "DE", code))
+)
+_TIME_ZONES: Final = (
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Vienna",
+    "Europe/Athens",
+    "Europe/Lisbon",
+    "Europe/Helsinki",
+    "UTC",
+)
+_DISTANCE_SALES: Final = (
+    st.none()
+    | money("EUR", min_value=0, max_value=50_000)
+    | st.sampled_from(["10000.00", "10000.01"]).map(
+        lambda amount: Money(Decimal(amount), "EUR")
+    )
+)
+
+
+def tax_settings() -> st.SearchStrategy[TaxSettings]:
+    """Draw the VAT facts of a merchant in an EU member state.
+
+    The merchant is in any of the 27 member states (shrinking toward
+    Germany), in one of a few time zones (``Europe/Berlin``, ``Europe/Paris``,
+    ``Europe/Vienna``, ``Europe/Athens``, ``Europe/Lisbon``,
+    ``Europe/Helsinki``, ``UTC``), chooses the destination principle or not,
+    and has EU distance sales of up to 50,000 EUR (at times exactly at or
+    just above :data:`~commercekit.pricing.DISTANCE_SALES_THRESHOLD`), or
+    none given.
+    """
+    return st.builds(
+        TaxSettings,
+        merchant_country=st.sampled_from(_MEMBER_STATES),
+        time_zone=st.sampled_from(_TIME_ZONES),
+        destination_principle=st.booleans(),
+        eu_distance_sales=_DISTANCE_SALES,
+    )
+
+
+def _tenths(tenths: int) -> Decimal:
+    whole, rest = divmod(tenths, 10)
+    return Decimal(whole) if not rest else Decimal(tenths).scaleb(-1)
+
+
+_DECISION_PERCENTS: Final = st.integers(0, 270).map(_tenths)
+_DECISION_CATEGORIES: Final = (
+    "standard",
+    "reduced",
+    "reduced_2",
+    "super_reduced",
+    "zero",
+    "exempt",
+)
+# Treatments that charge no VAT, whatever the category.
+_UNTAXED: Final = frozenset(
+    {
+        TaxTreatment.INTRA_COMMUNITY_SUPPLY,
+        TaxTreatment.REVERSE_CHARGE,
+        TaxTreatment.EXPORT,
+        TaxTreatment.OUTSIDE_SCOPE,
+        TaxTreatment.EXEMPT,
+    }
+)
+_REASONS: Final = st.sampled_from(
+    [
+        "a sale within DE",
+        "the item is exempt from VAT",
+        "goods shipped from DE to FR for a business with a confirmed VAT id",
+        "Lieferung an einen Verbraucher in Österreich",
+    ]
+)
+
+
+@st.composite
+def _tax_decision(draw: st.DrawFn) -> TaxDecision:
+    category = draw(st.sampled_from(_DECISION_CATEGORIES))
+    if category == TaxCategory.EXEMPT:
+        treatment = TaxTreatment.EXEMPT
+    else:
+        treatment = draw(
+            st.sampled_from([t for t in TaxTreatment if t is not TaxTreatment.EXEMPT])
+        )
+    untaxed = category == TaxCategory.ZERO or treatment in _UNTAXED
+    return TaxDecision(
+        percent=Decimal(0) if untaxed else draw(_DECISION_PERCENTS),
+        country=draw(st.sampled_from(_MEMBER_STATES)),
+        category=category,
+        treatment=treatment,
+        reason=draw(_REASONS),
+    )
+
+
+def tax_decisions() -> st.SearchStrategy[TaxDecision]:
+    """Draw VAT decisions as the EU rules make them.
+
+    A decision has a member state, a category (``standard``, ``reduced``,
+    ``reduced_2``, ``super_reduced``, ``zero`` or ``exempt``), a treatment
+    and a reason in words. The percentage lies between 0 and 27 with at most
+    one decimal (``Decimal("19")``, ``Decimal("5.5")``), and is 0 where the
+    EU rules charge no VAT: for category ``zero``, and under the exempt,
+    intra-Community, reverse-charge, export and outside-scope treatments.
+    Category ``exempt`` always has the treatment ``exempt``.
+    """
+    return _tax_decision()
 
 
 _SOURCES: Final = st.sampled_from(["SUMMER10", "WELCOME", "promo-42", "bundle"])
@@ -623,3 +871,101 @@ def rounding_policies(currency: str = "EUR") -> st.SearchStrategy[RoundingPolicy
             lambda units: Decimal(units).scaleb(-places)
         ),
     )
+
+
+# The EU's rate table starts on 2020-01-01, in Berlin a little before midnight
+# UTC: start a day later.
+_EU_RATES_START: Final = datetime(2020, 1, 2, tzinfo=UTC)
+
+
+def _eu_rate_instants() -> st.SearchStrategy[datetime]:
+    span = int((_END - _EU_RATES_START).total_seconds()) - 1
+    return st.integers(0, span).map(
+        lambda seconds: _EU_RATES_START + timedelta(seconds=seconds)
+    )
+
+
+@functools.cache
+def _german_merchant() -> EUTaxProvider:
+    return EUTaxProvider(TaxSettings(merchant_country="DE"))
+
+
+@st.composite
+def _price_breakdown(draw: st.DrawFn, currency: str) -> PriceBreakdown:
+    policy = draw(rounding_policies(currency))
+    lines = draw(
+        st.lists(
+            line_items(currency, policy.rounding),
+            max_size=5,
+            unique_by=lambda line: line.key,
+        )
+    )
+    shipping = (
+        draw(st.none() | money(currency, min_value=0, max_value=30)) if lines else None
+    )
+    return price_lines(
+        lines,
+        currency=currency,
+        mode=draw(st.sampled_from(PriceMode)),
+        tax=_german_merchant(),
+        context=draw(tax_contexts(supplied_at=_eu_rate_instants())),
+        shipping=shipping,
+        order_discounts=draw(st.lists(discounts(currency, max_value=500), max_size=2)),
+        shipping_basis=draw(st.sampled_from(ShippingBasis)),
+        policy=policy,
+    )
+
+
+def price_breakdowns(currency: str = "EUR") -> st.SearchStrategy[PriceBreakdown]:
+    """Draw breakdowns of carts, computed by :func:`~commercekit.pricing.price_lines`.
+
+    A cart has up to five lines of :func:`line_items` with distinct keys, no
+    shipping or up to 30 in ``currency`` (only with lines), and up to two
+    order discounts of :func:`discounts` up to 500. It is priced gross or
+    net, with shipping split either way, under any of
+    :func:`rounding_policies`, for a :func:`tax_contexts` supplied from
+    2020-01-02 to 2027, by :class:`~commercekit.pricing.EUTaxProvider` for a
+    merchant in Germany.
+
+    Args:
+        currency: The currency code of every amount.
+    """
+    return _price_breakdown(currency.strip().upper())
+
+
+def _percent_off(new_price: Money, reference: Money | None) -> int | None:
+    """The reduction in whole percent, rounded down, as the library computes it."""
+    if reference is None or reference.amount <= 0 or new_price >= reference:
+        return None
+    saved = Fraction(reference.amount) - Fraction(new_price.amount)
+    return math.floor(saved * 100 / Fraction(reference.amount))
+
+
+@st.composite
+def _price_reduction(draw: st.DrawFn, currency: str) -> PriceReduction:
+    prices = _unit_prices(currency)
+    low, high = sorted(draw(st.tuples(prices, prices)), key=lambda p: p.amount)
+    reference = draw(st.sampled_from([high, None, low]))
+    return PriceReduction(
+        new_price=low,
+        reference_price=reference,
+        percent_off=_percent_off(low, reference),
+    )
+
+
+def price_reductions(
+    currency: str | st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[PriceReduction]:
+    """Draw price reductions as :func:`~commercekit.pricing.announce_reduction` does.
+
+    The new price and the reference price (the lowest of the 30 days before)
+    are unit prices as in :func:`price_tiers`. The reference is ``None`` (a
+    new product), the new price itself, or a price at or above it; the
+    percentage off is computed from it and rounded down, and is ``None``
+    without a reduction from a reference above zero.
+
+    Args:
+        currency: A currency code, a strategy of codes, or ``None`` for any
+            (:func:`currencies`).
+    """
+    return _codes(currency).flatmap(_price_reduction)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -12,24 +13,40 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from commercekit.catalog import Product, gtin
 from commercekit.errors import ValidationError
-from commercekit.money import Money, Rounding, minor_units
+from commercekit.money import Money, Rounding, minor_units, sum_money
 from commercekit.pricing import (
+    EU_MEMBER_STATES,
+    EU_VAT_RATES,
     Discount,
     EUTaxProvider,
     LineItem,
+    ListedPrice,
+    PriceBreakdown,
+    PriceChange,
     PriceContext,
     PriceEntry,
     PriceList,
+    PriceListId,
     PriceMode,
     PriceNotFoundError,
+    PriceReduction,
     PriceTier,
+    ResolvedPrice,
     RoundingPolicy,
+    SupplyKind,
     TaxContext,
+    TaxDecision,
     TaxRate,
     TaxRateTable,
     TaxSettings,
+    TaxTreatment,
+    VatId,
+    VatIdConfirmation,
+    announce_reduction,
+    lowest_prior_price,
     price_lines,
     resolve_price,
     vat_id,
@@ -107,19 +124,44 @@ def _is_priced_in_eur(line: LineItem) -> bool:
     return line.unit_price.currency.code == "EUR" and 1 <= line.quantity <= 50
 
 
+def _is_in_its_lists_currency(listed: ListedPrice) -> bool:
+    return all(
+        tier.unit_price.currency.code == listed.currency for tier in listed.entry.tiers
+    )
+
+
+def _adds_up(breakdown: PriceBreakdown) -> bool:
+    return breakdown.grand_total == breakdown.net_total + breakdown.tax_total
+
+
+def _is_a_consistent_reduction(reduction: PriceReduction) -> bool:
+    if reduction.reference_price is None:
+        return reduction.percent_off is None
+    return reduction.reference_price >= reduction.new_price
+
+
 REGISTERED: dict[type[Any], Callable[[Any], bool]] = {
     CustomerFacts: lambda facts: facts.vat_id is None or bool(vat_id(facts.vat_id)),
     Discount: lambda given: given.amount.currency.code == "EUR",
     LineItem: _is_priced_in_eur,
+    ListedPrice: _is_in_its_lists_currency,
+    PriceBreakdown: _adds_up,
+    PriceChange: lambda change: change.changed_at.tzinfo is UTC,
     PriceContext: lambda context: context.at.tzinfo is UTC,
     PriceEntry: lambda entry: 1 <= len(entry.tiers) <= 3,
     PriceList: lambda price_list: len(price_list.prices) <= 5,
+    PriceReduction: _is_a_consistent_reduction,
     PriceTier: lambda tier: Decimal(0) <= tier.unit_price.amount <= 1000,
+    ResolvedPrice: lambda resolved: 1 <= resolved.min_quantity <= resolved.quantity,
     RoundingPolicy: lambda policy: (
         policy.cash_increment is None or policy.cash_increment >= Decimal("0.05")
     ),
     TaxContext: lambda context: 2019 <= context.supplied_at.year <= 2027,
+    TaxDecision: lambda decision: Decimal(0) <= decision.percent <= 27,
     TaxRate: lambda rate: Decimal(0) <= rate.percent <= 100,
+    TaxSettings: lambda tax: tax.merchant_country in EU_MEMBER_STATES,
+    VatId: lambda number: vat_id(number.value) == number,
+    VatIdConfirmation: lambda answer: answer.valid or answer.name is None,
 }
 
 
@@ -290,3 +332,218 @@ def test_rounding_policies_fit_the_currency(currency: str, data: st.DataObject) 
         step = policy.cash_increment.scaleb(minor_units(currency))
         assert step == step.to_integral_value()
         assert step in {5, 10, 50, 100}
+
+
+def _fitting_context(listed: ListedPrice) -> PriceContext:
+    """A context the listed price applies to: its currency, channel, group, window."""
+    if listed.valid_from is not None:
+        at = listed.valid_from
+    elif listed.valid_until is not None:
+        at = listed.valid_until - timedelta(seconds=1)
+    else:
+        at = datetime(2026, 1, 5, tzinfo=UTC)
+    return PriceContext(
+        currency=listed.currency,
+        at=at,
+        channel=listed.channel,
+        customer_group=listed.customer_group,
+    )
+
+
+@settings(max_examples=30)
+@given(cks.listed_prices(st.sampled_from(["EUR", "JPY", "KWD"])))
+def test_listed_prices_resolve_in_a_context_that_fits_their_terms(
+    listed: ListedPrice,
+) -> None:
+    """Tiers in the list's currency and an ordered window: the price resolves."""
+    assert _is_in_its_lists_currency(listed)
+    if listed.valid_from is not None and listed.valid_until is not None:
+        assert listed.valid_from < listed.valid_until
+    first = listed.entry.tiers[0]
+    resolved = resolve_price(
+        [listed], listed.sku, first.min_quantity, _fitting_context(listed)
+    )
+    assert resolved.unit_price == listed.entry.base_price
+    assert resolved.list_id == listed.list_id
+
+
+@settings(max_examples=30)
+@given(cks.resolved_prices(st.sampled_from(["EUR", "JPY", "KWD"])))
+def test_resolved_prices_are_what_resolving_their_tier_gives(
+    resolved: ResolvedPrice,
+) -> None:
+    currency = resolved.unit_price.currency.code
+    listed = ListedPrice(
+        list_id=resolved.list_id,
+        sku=resolved.sku,
+        currency=currency,
+        mode=resolved.mode,
+        entry=PriceEntry(
+            [PriceTier(resolved.min_quantity, resolved.unit_price)],
+            datetime(2019, 1, 1, tzinfo=UTC),
+        ),
+    )
+    context = PriceContext(currency=currency, at=datetime(2026, 1, 5, tzinfo=UTC))
+    assert resolve_price([listed], resolved.sku, resolved.quantity, context) == resolved
+
+
+@settings(max_examples=30)
+@given(st.lists(cks.price_changes("KWD"), max_size=6))
+def test_price_changes_make_a_history_with_a_lowest_prior_price(
+    history: list[PriceChange],
+) -> None:
+    for change in history:
+        assert change.unit_price.currency.code == "KWD"
+        assert change.unit_price.amount >= 0
+        assert _places(change.unit_price) in {3, 4}
+        assert change.changed_at.tzinfo is UTC
+    # One currency, so the prices compare: the lowest is one of them.
+    lowest = lowest_prior_price(history, before=datetime(2028, 1, 1, tzinfo=UTC))
+    assert lowest is None or lowest in [change.unit_price for change in history]
+
+
+@settings(max_examples=30)
+@given(cks.tax_settings())
+def test_tax_settings_tax_a_domestic_sale_at_the_merchants_rate(
+    tax: TaxSettings,
+) -> None:
+    """Every drawn merchant is in the EU, so the EU rules and rates apply."""
+    assert tax.merchant_country in EU_MEMBER_STATES
+    assert tax.eu_distance_sales is None or tax.eu_distance_sales.amount >= 0
+    assert tax.uses_destination_rates == (
+        tax.destination_principle
+        or (
+            tax.eu_distance_sales is not None
+            and tax.eu_distance_sales.amount > Decimal(10_000)
+        )
+    )
+    supplied_at = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    decision = EUTaxProvider(tax).decide(
+        "standard",
+        SupplyKind.GOODS,
+        TaxContext(ship_to=tax.merchant_country, supplied_at=supplied_at),
+    )
+    assert decision.treatment is TaxTreatment.DOMESTIC
+    assert decision.country == tax.merchant_country
+    assert decision.percent == (
+        EU_VAT_RATES.rate(tax.merchant_country, "standard", supplied_at.date()).percent
+    )
+
+
+@given(cks.tax_decisions())
+def test_tax_decisions_charge_up_to_27_percent_in_tenths_where_vat_is_due(
+    decision: TaxDecision,
+) -> None:
+    assert Decimal(0) <= decision.percent <= 27
+    assert _places_of(decision.percent) <= 1
+    assert decision.country in EU_MEMBER_STATES
+    if decision.category == "exempt":
+        assert decision.treatment is TaxTreatment.EXEMPT
+    if decision.category == "zero" or decision.treatment not in {
+        TaxTreatment.DOMESTIC,
+        TaxTreatment.ORIGIN,
+        TaxTreatment.DESTINATION,
+    }:
+        assert decision.percent == 0
+    # Every drawn decision rebuilds from its own fields: it passes validation.
+    assert attrs.evolve(decision) == decision
+
+
+def _places_of(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+@settings(max_examples=20)
+@given(data=st.data())
+def test_price_breakdowns_keep_their_invariants(
+    currency: str, data: st.DataObject
+) -> None:
+    """The invariants of PriceBreakdown hold for every drawn breakdown."""
+    breakdown = data.draw(cks.price_breakdowns(currency))
+    assert breakdown.currency == currency
+    assert _adds_up(breakdown)
+    goods = sum_money((line.total for line in breakdown.lines), currency)
+    if breakdown.mode is PriceMode.GROSS:
+        assert breakdown.grand_total == goods + breakdown.shipping_total
+    else:
+        assert breakdown.net_total == goods + breakdown.shipping_total
+    assert breakdown.tax_total == sum_money(
+        (rate.tax for rate in breakdown.rates), currency
+    )
+    shipping_tax = breakdown.shipping.tax_minor if breakdown.shipping else 0
+    assert breakdown.tax_minor == shipping_tax + sum(
+        line.tax_minor for line in breakdown.lines
+    )
+    assert datetime(2020, 1, 2, tzinfo=UTC) <= breakdown.context.supplied_at
+    assert len({line.key for line in breakdown.lines}) == len(breakdown.lines) <= 5
+    if breakdown.policy.cash_increment is None:
+        assert breakdown.amount_due == breakdown.grand_total
+    else:
+        assert abs(breakdown.cash_rounding.amount) < breakdown.policy.cash_increment
+
+
+@given(cks.vat_ids())
+def test_vat_ids_are_valid_and_compact(number: VatId) -> None:
+    assert vat_id(number.value) == number
+    assert str(number) == number.value
+    assert number.country in EU_MEMBER_STATES
+
+
+@given(cks.vat_id_confirmations())
+def test_vat_id_confirmations_name_only_confirmed_businesses(
+    answer: VatIdConfirmation,
+) -> None:
+    assert vat_id(answer.vat_id.value) == answer.vat_id
+    assert answer.checked_at.tzinfo is UTC
+    assert answer.valid or answer.name is None
+    assert attrs.evolve(answer) == answer
+
+
+def _announced(reduction: PriceReduction) -> PriceReduction:
+    """What announce_reduction says after the price history ``reduction`` implies.
+
+    The reference price (if any) is set ten days before the reduction, the new
+    price at it.
+    """
+    at = datetime(2026, 3, 1, tzinfo=UTC)
+    steps = [(at, reduction.new_price)]
+    if reduction.reference_price is not None:
+        steps.insert(0, (at - timedelta(days=10), reduction.reference_price))
+    store = InMemoryStore()
+    shop = PriceList(
+        list_id=PriceListId("shop"),
+        currency=reduction.new_price.currency.code,
+        mode=PriceMode.GROSS,
+    )
+    with InMemoryUnitOfWork(store) as uow:
+        uow.price_lists.add(shop)
+        uow.commit()
+    for when, price in steps:
+        with InMemoryUnitOfWork(store) as uow:
+            loaded = uow.price_lists.get(PriceListId("shop"))
+            loaded.set_price("SOCKS", price, at=when)
+            uow.price_lists.save(loaded)
+            uow.commit()
+    return announce_reduction("shop", "SOCKS", uow=InMemoryUnitOfWork(store), at=at)
+
+
+@settings(max_examples=30)
+@given(cks.price_reductions(st.sampled_from(["EUR", "JPY", "KWD"])))
+def test_price_reductions_are_what_the_library_announces(
+    reduction: PriceReduction,
+) -> None:
+    """The drawn reduction is what announce_reduction makes of its history."""
+    assert _is_a_consistent_reduction(reduction)
+    reference = reduction.reference_price
+    if reduction.percent_off is not None:
+        assert reference is not None
+        exact = (
+            (Fraction(reference.amount) - Fraction(reduction.new_price.amount))
+            * 100
+            / Fraction(reference.amount)
+        )
+        assert reduction.percent_off <= exact < reduction.percent_off + 1
+    assert _announced(reduction) == reduction
