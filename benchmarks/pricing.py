@@ -25,6 +25,14 @@ shipping, the tax allocated over the lines and shipping (largest remainder),
 and per line the net and gross as ``Decimal``. It knows the two rates in
 advance, asks no tax provider, checks nothing, and returns plain tuples.
 
+Promotions: a cart of 100 lines gets 1, 3, 10 and 50 promotions (5% off
+the order, 3.00 off the order, buy 2 get 1 free on three SKUs, in turn) with
+``apply_promotions``, then is priced with ``price_lines`` as above, without
+the order discount. Baseline: the same ``bare_price`` of the same cart (with
+its 10% order discount), so the ratio says what promotions and pricing
+together cost against plain arithmetic on one discount; it grows with the
+number of promotions, as each reads and discounts the cart in turn.
+
 Before timing, the script checks that library and baseline agree on every
 line's net, tax and gross and on every rate's totals, so like is compared
 with like. Method as in ``benchmarks/money.py``: interleaved rounds of about
@@ -56,6 +64,15 @@ from commercekit.pricing import (
     TaxSettings,
     price_lines,
 )
+from commercekit.promotions import (
+    AmountOff,
+    BuyXGetY,
+    PercentOff,
+    Promotion,
+    PromotionContext,
+    Scope,
+    apply_promotions,
+)
 
 SEED = 20_261_125
 RATES = (Decimal(19), Decimal(7))
@@ -71,16 +88,20 @@ class Settings:
         rounds: The number of interleaved rounds per size.
         round_seconds: About how long one round takes; ``0`` for one call.
         sizes: The cart sizes, in lines.
+        promotion_counts: How many promotions the promotions cases apply.
+        promotion_lines: The cart size of the promotions cases.
     """
 
     rounds: int
     round_seconds: float
     sizes: tuple[int, ...]
+    promotion_counts: tuple[int, ...] = (1, 3, 10, 50)
+    promotion_lines: int = 100
 
 
 DEFAULT = Settings(15, 0.35, (10, 100, 1_000))
 FULL = Settings(41, 1.0, (10, 100, 1_000, 10_000))
-TINY = Settings(3, 0.0, (10,))
+TINY = Settings(3, 0.0, (10,), (1, 3), 10)
 
 _CENT = Decimal("0.01")
 
@@ -305,7 +326,76 @@ def main(argv: list[str] | None = None) -> int:
             f"-> ratio {result.library_over_baseline:.2f}x",
             flush=True,
         )
+    _promotion_cases(rng, settings)
     return 0
+
+
+def make_promotions(count: int) -> list[Promotion]:
+    """``count`` promotions that all apply to every cart of :func:`make_cart`.
+
+    In turn: 5% off the order, 3.00 off the order, and buy 2 get 1 free on
+    three SKUs; priorities 0 to 4.
+    """
+    made = []
+    for index in range(count):
+        action: PercentOff | AmountOff | BuyXGetY
+        if index % 3 == 0:
+            action = PercentOff(percent=Decimal(5))
+        elif index % 3 == 1:
+            action = AmountOff(amount=Money("3.00", "EUR"))
+        else:
+            codes = {f"SKU-{index % 10 + step}" for step in range(3)}
+            action = BuyXGetY(buy=2, get=1, scope=Scope(skus=codes))
+        made.append(
+            Promotion(
+                promotion_id=f"P{index:03}",
+                name=f"promotion {index}",
+                action=action,
+                priority=index % 5,
+            )
+        )
+    return made
+
+
+def promoted_price(
+    cart: Cart, promotions: list[Promotion], shipping: Money
+) -> PriceBreakdown:
+    """Apply ``promotions`` to ``cart``, then price it."""
+    context = PromotionContext(currency="EUR", at=CONTEXT.supplied_at)
+    result = apply_promotions(cart.items, promotions, context=context)
+    return price_lines(
+        result.lines,
+        currency="EUR",
+        mode=PriceMode.GROSS,
+        tax=PROVIDER,
+        context=CONTEXT,
+        shipping=shipping,
+    )
+
+
+def _promotion_cases(rng: random.Random, settings: Settings) -> None:
+    """Time promotions plus pricing against the bare loop pricing the cart."""
+    cart = make_cart(rng, settings.promotion_lines)
+    shipping = Money(SHIPPING, "EUR")
+    baseline = partial(bare_price, cart.bare_lines, cart.discount, SHIPPING)
+    for count in settings.promotion_counts:
+        promotions = make_promotions(count)
+        breakdown = promoted_price(cart, promotions, shipping)
+        if breakdown.grand_total != breakdown.net_total + breakdown.tax_total:
+            raise SystemExit("a promoted cart does not add up")
+        result = interleaved(
+            baseline,
+            partial(promoted_price, cart, promotions, shipping),
+            rounds=settings.rounds,
+            round_seconds=settings.round_seconds,
+        )
+        print(
+            f"{settings.promotion_lines} lines, {count} promotion(s), then priced: "
+            f"{duration(result.library_seconds)} per cart vs "
+            f"{duration(result.baseline_seconds)} bare Decimal "
+            f"-> ratio {result.library_over_baseline:.2f}x",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -241,10 +241,19 @@ def minor_units(currency: str | moneyed.Currency) -> int:
     >>> minor_units("EUR"), minor_units("JPY"), minor_units("KWD")
     (2, 0, 3)
     """
-    sub_unit = get_currency(currency).sub_unit
+    if isinstance(currency, moneyed.Currency):
+        return _currency_and_places(currency.code)[1]
+    given: object = currency  # checked at run time too, for untyped callers
+    if not isinstance(given, str):
+        get_currency(currency)  # raises the error that explains it
+    return _currency_and_places(currency)[1]
+
+
+def _exponent(currency: moneyed.Currency) -> int:
+    sub_unit = currency.sub_unit
     exponent = len(str(sub_unit)) - 1
     if sub_unit != 10**exponent:  # pragma: no cover - py-moneyed's table is decimal
-        msg = f"currency {currency!r} has a non-decimal minor unit ({sub_unit})"
+        msg = f"currency {currency.code!r} has a non-decimal minor unit ({sub_unit})"
         raise ValidationError(msg, field="currency")
     return exponent
 
@@ -252,7 +261,7 @@ def minor_units(currency: str | moneyed.Currency) -> int:
 @functools.cache
 def _currency_and_places(code: str) -> tuple[moneyed.Currency, int]:
     found = get_currency(code)
-    return found, minor_units(found)
+    return found, _exponent(found)
 
 
 def from_minor_units(units: int, currency: str) -> Money:

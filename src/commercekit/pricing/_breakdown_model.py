@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import ClassVar
 
@@ -134,6 +135,27 @@ class LineItem:
         default=attrs.Factory(lambda line: line.sku, takes_self=True),
         validator=_is_text,
     )
+
+    def with_discounts(self, discounts: Iterable[Discount]) -> LineItem:
+        """A copy of the line with ``discounts`` added after its own.
+
+        Cheaper than :func:`attrs.evolve`: only the new discounts are
+        checked, the rest were checked when the line was made.
+
+        Raises:
+            ValidationError: if ``discounts`` holds anything but Discount.
+        """
+        added = _discounts(discounts)
+        made = _new(LineItem)
+        for name in _LINE_FIELDS:
+            _set(made, name, getattr(self, name))
+        _set(made, "discounts", self.discounts + added)
+        return made
+
+
+_new = object.__new__
+_set = object.__setattr__
+_LINE_FIELDS = ("sku", "quantity", "unit_price", "tax_category", "supply", "key")
 
 
 class TaxRounding(enum.StrEnum):

@@ -233,7 +233,7 @@ class _Cart:
     totals: list[int]
     currency: str
     places: int
-    taken: list[list[Discount]] = attrs.Factory(list)
+    taken: list[list[tuple[int, Promotion]]] = attrs.Factory(list)
 
     def in_scope(self, scope: Scope) -> list[int]:
         return [
@@ -535,9 +535,7 @@ def _run(
             continue
         for i, off in taken.items():
             cart.totals[i] -= off
-            cart.taken[i].append(
-                Discount(cart.money(off), promotion.promotion_id, promotion.name)
-            )
+            cart.taken[i].append((off, promotion))
         run.given += total
         run.free_shipping = run.free_shipping or free_shipping
         codes = sorted(
@@ -728,7 +726,10 @@ def apply_promotions(
         best = _run([], _cart(items, known, currency), context, locale)
     cart = best.cart
     priced = tuple(
-        attrs.evolve(line, discounts=line.discounts + tuple(cart.taken[i]))
+        line.with_discounts(
+            Discount(cart.money(off), promotion.promotion_id, promotion.name)
+            for off, promotion in cart.taken[i]
+        )
         if cart.taken[i]
         else line
         for i, line in enumerate(items)
