@@ -657,3 +657,20 @@ def test_a_provider_that_returns_no_decision_is_named() -> None:
             context=IN_GERMANY,
         )
     assert caught.value.field == "tax"
+
+
+def test_with_discounts_adds_checked_discounts_to_a_copy() -> None:
+    original = line("A", "10.00", discounts=("1.00",))
+
+    copy = original.with_discounts([order_discount("2.00")])
+
+    assert copy.discounts == original.discounts + (order_discount("2.00"),)
+    assert (copy.sku, copy.quantity, copy.unit_price, copy.key) == (
+        original.sku,
+        original.quantity,
+        original.unit_price,
+        original.key,
+    )
+    assert original.discounts == (Discount(eur("1.00"), source="promo"),)
+    with pytest.raises(ValidationError):
+        original.with_discounts([eur("1.00")])  # type: ignore[list-item]
