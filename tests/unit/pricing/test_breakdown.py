@@ -664,7 +664,7 @@ def test_with_discounts_adds_checked_discounts_to_a_copy() -> None:
 
     copy = original.with_discounts([order_discount("2.00")])
 
-    assert copy.discounts == original.discounts + (order_discount("2.00"),)
+    assert copy.discounts == (*original.discounts, order_discount("2.00"))
     assert (copy.sku, copy.quantity, copy.unit_price, copy.key) == (
         original.sku,
         original.quantity,

@@ -11,10 +11,12 @@ from typing import Any, Final
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
+from commercekit.adapters.memory._promotions import InMemoryCouponUsage
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
+from commercekit.promotions._coupon_ports import CouponUsage, PromotionsUnitOfWork
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -72,7 +74,9 @@ class InMemoryStore:
             yield
 
 
-class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
+class InMemoryUnitOfWork(
+    BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork, PromotionsUnitOfWork
+):
     """A unit of work over an :class:`InMemoryStore`.
 
     A transaction holds the store's lock from ``with`` to commit or rollback, so
@@ -81,9 +85,10 @@ class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
     deep-copied on the way in and out, so no caller holds a reference into the
     store.
 
-    It has every repository of commercekit (``products``, ``price_lists``), so
-    one transaction spans contexts. Repositories keep their rows with :meth:`read`,
-    :meth:`write`, :meth:`remove` and :meth:`rows`, each naming a table.
+    It has every repository of commercekit (``products``, ``price_lists``,
+    ``coupons``), so one transaction spans contexts. Repositories keep their
+    rows with :meth:`read`, :meth:`write`, :meth:`remove` and :meth:`rows`,
+    each naming a table.
 
     Args:
         store: The store this unit of work reads and writes.
@@ -115,6 +120,7 @@ class InMemoryUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
         self._holding = False
         self.products: ProductRepository = InMemoryProductRepository(self)
         self.price_lists: PriceListRepository = InMemoryPriceListRepository(self)
+        self.coupons: CouponUsage = InMemoryCouponUsage(self)
 
     # -- storage hooks -----------------------------------------------------
 

@@ -11,6 +11,7 @@ from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
+from commercekit.adapters.sqlite._promotions import SQLiteCouponUsage
 from commercekit.adapters.sqlite._search import SQLiteProductSearch, match_expression
 from commercekit.adapters.sqlite._unit_of_work import (
     SQLiteUnitOfWork,
@@ -21,6 +22,7 @@ from commercekit.adapters.sqlite._unit_of_work import (
 __all__ = [
     "MIGRATIONS",
     "Migration",
+    "SQLiteCouponUsage",
     "SQLiteDatabase",
     "SQLitePriceListRepository",
     "SQLiteProductRepository",

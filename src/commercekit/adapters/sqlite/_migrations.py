@@ -174,6 +174,44 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ON price_history (list_id, sku, changed_at)",
         ),
     ),
+    Migration(
+        5,
+        "promotions: coupons, their use counts, and their redemptions",
+        (
+            """
+        CREATE TABLE coupons (
+            code TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            promotion_id TEXT NOT NULL,
+            valid_from TEXT,
+            valid_until TEXT,
+            usage_limit INTEGER CHECK (usage_limit IS NULL OR usage_limit >= 0),
+            per_customer_limit INTEGER
+                CHECK (per_customer_limit IS NULL OR per_customer_limit >= 0),
+            uses INTEGER NOT NULL DEFAULT 0 CHECK (uses >= 0),
+            CONSTRAINT coupon_within_limit
+                CHECK (usage_limit IS NULL OR uses <= usage_limit),
+            CONSTRAINT coupon_window
+                CHECK (valid_from IS NULL OR valid_until IS NULL
+                       OR valid_from < valid_until)
+        )
+        """,
+            """
+        CREATE TABLE coupon_redemptions (
+            code TEXT NOT NULL REFERENCES coupons (code),
+            order_id TEXT NOT NULL,
+            customer TEXT NOT NULL,
+            redeemed_at TEXT NOT NULL,
+            released_at TEXT,
+            PRIMARY KEY (code, order_id)
+        ) WITHOUT ROWID
+        """,
+            # Covers the count of a customer's active redemptions; a partial
+            # index (WHERE released_at IS NULL) is not chosen without ANALYZE.
+            "CREATE INDEX coupon_redemptions_customer "
+            "ON coupon_redemptions (code, customer, released_at)",
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

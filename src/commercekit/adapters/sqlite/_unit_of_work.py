@@ -15,6 +15,7 @@ from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
+from commercekit.adapters.sqlite._promotions import SQLiteCouponUsage
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.ports import (
@@ -25,6 +26,7 @@ from commercekit.ports import (
     IdFactory,
 )
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
+from commercekit.promotions._coupon_ports import CouponUsage, PromotionsUnitOfWork
 
 __all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
 
@@ -59,7 +61,9 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
     return target
 
 
-class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
+class SQLiteUnitOfWork(
+    BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork, PromotionsUnitOfWork
+):
     """A unit of work over a :class:`SQLiteDatabase`.
 
     ``with uow:`` takes a connection and runs ``BEGIN IMMEDIATE``, so a unit of
@@ -93,6 +97,7 @@ class SQLiteUnitOfWork(BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork):
         self.converter: cattrs.Converter = database.converter
         self.products: ProductRepository = SQLiteProductRepository(self)
         self.price_lists: PriceListRepository = SQLitePriceListRepository(self)
+        self.coupons: CouponUsage = SQLiteCouponUsage(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 

@@ -26,6 +26,11 @@ from commercekit.testing.contracts._pricing import (
     PricingUnitOfWorkFactory,
     sample_price_list,
 )
+from commercekit.testing.contracts._promotions import (
+    CouponUsageContract,
+    PromotionsUnitOfWorkFactory,
+    sample_coupon,
+)
 from commercekit.testing.contracts._search import (
     ProductSearchContract,
     sample_catalog,
@@ -40,15 +45,18 @@ from commercekit.testing.contracts._unit_of_work import (
 
 __all__ = [
     "CatalogUnitOfWorkFactory",
+    "CouponUsageContract",
     "PriceListRepositoryContract",
     "PricingUnitOfWorkFactory",
     "ProductRepositoryContract",
     "ProductSearchContract",
+    "PromotionsUnitOfWorkFactory",
     "SampleAggregate",
     "SampleEvent",
     "UnitOfWorkContract",
     "UnitOfWorkFactory",
     "sample_catalog",
+    "sample_coupon",
     "sample_price_list",
     "sample_prices",
     "sample_product",
