@@ -66,7 +66,7 @@ napoleon_use_rtype = False
 # to one of commercekit's own names still fails the build.
 _EXTERNAL_MODULES = (
     "abc|argparse|attr|attrs|babel|builtins|cattrs|collections|contextlib|copy|datetime"
-    "|decimal|enum|hypothesis|io|json|logging|moneyed|os|pathlib|pickle|pytest"
+    "|decimal|enum|hypothesis|io|json|logging|moneyed|os|pathlib|pickle|pytest|random"
     "|sqlite3|threading|types|typing|typing_extensions|zoneinfo"
 )
 # Builtins (``int``, ``ValueError``, ``sum``) and the bare names that remain in

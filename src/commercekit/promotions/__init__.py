@@ -5,8 +5,18 @@ Promotions fill the discount columns of the price breakdown
 and gives discounts, free shipping or gift lines, by rules kept as data
 (:class:`Promotion`, its conditions and its action) so that an application
 can store and edit them, and explains what applied and what did not.
+:class:`Coupon` codes unlock promotions; a :class:`CouponUsage` store counts
+their redemptions atomically, so no coupon is used more often than it may.
 """
 
+from commercekit.promotions._coupon_ports import CouponUsage, PromotionsUnitOfWork
+from commercekit.promotions._coupons import (
+    SAFE_ALPHABET,
+    Coupon,
+    CouponRedemption,
+    generate_codes,
+    normalize_code,
+)
 from commercekit.promotions._engine import (
     AppliedPromotion,
     NotApplied,
@@ -16,6 +26,7 @@ from commercekit.promotions._engine import (
     Threshold,
     apply_promotions,
 )
+from commercekit.promotions._errors import COUPON_RULES, CouponUnavailableError
 from commercekit.promotions._model import (
     AmountOff,
     AmountOffPerUnit,
@@ -36,11 +47,17 @@ from commercekit.promotions._model import (
 )
 
 __all__ = [
+    "COUPON_RULES",
+    "SAFE_ALPHABET",
     "AmountOff",
     "AmountOffPerUnit",
     "AppliedPromotion",
     "BundlePrice",
     "BuyXGetY",
+    "Coupon",
+    "CouponRedemption",
+    "CouponUnavailableError",
+    "CouponUsage",
     "FreeGift",
     "FreeShipping",
     "ItemFacts",
@@ -53,10 +70,13 @@ __all__ = [
     "PromotionContext",
     "PromotionId",
     "PromotionResult",
+    "PromotionsUnitOfWork",
     "Reason",
     "Scope",
     "SpendTier",
     "SpendTiers",
     "Threshold",
     "apply_promotions",
+    "generate_codes",
+    "normalize_code",
 ]

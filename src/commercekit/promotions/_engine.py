@@ -18,6 +18,7 @@ from commercekit.money import (
     minor_units,
 )
 from commercekit.pricing import Discount, LineItem
+from commercekit.promotions._coupons import normalize_code
 from commercekit.promotions._model import (
     Action,
     AmountOff,
@@ -52,11 +53,11 @@ _NO_FACTS = ItemFacts()
 
 
 def _normalize_code(code: object) -> str:
-    """A coupon code as stored and compared: no surrounding space, capitals."""
-    if not isinstance(code, str) or not code.strip():
-        msg = f"a coupon code is non-empty text, not {code!r}"
+    """A coupon code as stored and compared, or a ValidationError."""
+    if not isinstance(code, str):
+        msg = f"a coupon code is text, not {code!r}"
         raise ValidationError(msg, field="coupon_codes")
-    return code.strip().casefold().upper()
+    return normalize_code(code)
 
 
 def _codes(value: object) -> tuple[str, ...]:
@@ -386,7 +387,7 @@ def _eligibility(  # noqa: PLR0911 - one reason each
         return Reason.CUSTOMER_GROUP, "not for this customer group"
     if promotion.first_order_only and context.customer.order_count:
         return Reason.NOT_FIRST_ORDER, "for a customer's first order only"
-    codes = {_normalize_code(code) for code in promotion.coupon_codes}
+    codes = set(promotion.coupon_codes)
     if codes and codes.isdisjoint(context.coupon_codes):
         return Reason.COUPON_MISSING, "needs a coupon code"
     if promotion.budget is not None:
@@ -538,10 +539,7 @@ def _run(
             cart.taken[i].append((off, promotion))
         run.given += total
         run.free_shipping = run.free_shipping or free_shipping
-        codes = sorted(
-            {_normalize_code(c) for c in promotion.coupon_codes}
-            & set(context.coupon_codes)
-        )
+        codes = sorted(set(promotion.coupon_codes) & set(context.coupon_codes))
         run.applied.append(
             AppliedPromotion(
                 promotion_id=promotion.promotion_id,
@@ -680,10 +678,7 @@ def apply_promotions(
         if why is not None:
             refused.append(_not_applied(promotion, *why))
             continue
-        codes = sorted(
-            {_normalize_code(c) for c in promotion.coupon_codes}
-            & set(context.coupon_codes)
-        )
+        codes = sorted(set(promotion.coupon_codes) & set(context.coupon_codes))
         if codes and codes[0] not in used_codes:
             if len(used_codes) >= context.max_coupons:
                 refused.append(

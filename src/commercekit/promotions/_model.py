@@ -12,6 +12,7 @@ import moneyed
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, format_money, to_decimal
+from commercekit.promotions._coupons import normalize_code
 from commercekit.values import Sku, as_utc, positive_int, sku
 
 __all__ = [
@@ -76,6 +77,10 @@ def _texts(value: object) -> frozenset[str]:
             msg = f"expected non-empty texts, not {item!r}"
             raise ValidationError(msg)
     return items
+
+
+def _codes(value: object) -> frozenset[str]:
+    return frozenset(normalize_code(code) for code in _texts(value))
 
 
 def _skus(value: object) -> frozenset[Sku]:
@@ -451,7 +456,7 @@ class Promotion:
     combinable_with: frozenset[str] | None = attrs.field(
         default=None, converter=_optional_ids
     )
-    coupon_codes: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
+    coupon_codes: frozenset[str] = attrs.field(factory=frozenset, converter=_codes)
     valid_from: datetime | None = attrs.field(default=None, converter=_optional_instant)
     valid_until: datetime | None = attrs.field(
         default=None, converter=_optional_instant

@@ -16,7 +16,7 @@ from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
-from commercekit.promotions._coupon_ports import CouponUsage, PromotionsUnitOfWork
+from commercekit.promotions import CouponUsage, PromotionsUnitOfWork
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 

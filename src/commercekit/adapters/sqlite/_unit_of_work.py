@@ -26,7 +26,7 @@ from commercekit.ports import (
     IdFactory,
 )
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
-from commercekit.promotions._coupon_ports import CouponUsage, PromotionsUnitOfWork
+from commercekit.promotions import CouponUsage, PromotionsUnitOfWork
 
 __all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
 

@@ -1,0 +1,342 @@
+"""The SQLite coupon store."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from commercekit.errors import (
+    CommerceError,
+    DuplicateError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+    VersionConflictError,
+)
+from commercekit.promotions import (
+    Coupon,
+    CouponRedemption,
+    CouponUnavailableError,
+    CouponUsage,
+    normalize_code,
+)
+from commercekit.values import as_utc
+
+if TYPE_CHECKING:
+    from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
+
+__all__ = ["SQLiteCouponUsage"]
+
+_TERMS = "promotion_id, valid_from, valid_until, usage_limit, per_customer_limit"
+
+_USE_ONE = (
+    "UPDATE coupons SET uses = uses + 1 "
+    "WHERE code = ? AND (usage_limit IS NULL OR uses < usage_limit)"
+)
+
+# The customer's active redemptions, below the limit (or no limit): the
+# condition of recording one more, in the same statement as the record.
+_BELOW_CUSTOMER_LIMIT = (
+    "(:limit IS NULL OR (SELECT count(*) FROM coupon_redemptions "
+    "WHERE code = :code AND customer = :customer AND released_at IS NULL) < :limit)"
+)
+
+_RECORD = (
+    "INSERT INTO coupon_redemptions (code, order_id, customer, redeemed_at) "
+    "SELECT :code, :order_id, :customer, :at WHERE " + _BELOW_CUSTOMER_LIMIT
+)
+
+_RECORD_AGAIN = (
+    "UPDATE coupon_redemptions "
+    "SET customer = :customer, redeemed_at = :at, released_at = NULL "
+    "WHERE code = :code AND order_id = :order_id AND released_at IS NOT NULL "
+    "AND " + _BELOW_CUSTOMER_LIMIT
+)
+
+
+def _text(value: datetime) -> str:
+    # Fixed width, so text order is time order.
+    return as_utc(value).isoformat(timespec="microseconds")
+
+
+def _optional_text(value: datetime | None) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _instant(text: str) -> datetime:
+    return as_utc(datetime.fromisoformat(text))
+
+
+def _optional_instant(text: str | None) -> datetime | None:
+    return None if text is None else _instant(text)
+
+
+def _checked_text(value: object, field: str) -> str:
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        msg = f"{field} must be non-empty text, not {value!r}"
+        raise ValidationError(msg, field=field)
+    return value
+
+
+@contextlib.contextmanager
+def _readable(what: str) -> Iterator[None]:
+    """Turn a stored value that does not read back into a storage fault."""
+    try:
+        yield
+    except (CommerceError, ValueError, TypeError) as exc:
+        msg = f"a stored {what} cannot be read: {exc}"
+        raise StorageError(msg) from exc
+
+
+class SQLiteCouponUsage(CouponUsage):
+    """Coupons and their redemptions in a SQLite database.
+
+    Two tables. ``coupons`` holds each coupon's terms as columns, its version,
+    and ``uses``, the count of its active redemptions, which a ``CHECK``
+    constraint keeps within ``usage_limit``. ``coupon_redemptions`` holds one
+    row per coupon and order (the primary key), with the customer, when it
+    was redeemed and when released (``NULL`` while active); an index on
+    coupon, customer and release covers the count of a customer's active
+    redemptions. Instants are UTC ISO 8601 text.
+
+    :meth:`redeem` runs in a savepoint of the unit of work's transaction: a
+    conditional ``UPDATE coupons SET uses = uses + 1 WHERE ... uses <
+    usage_limit``, checked by its row count, takes the use, and an ``INSERT
+    ... SELECT ... WHERE`` that counts the customer's active redemptions in
+    the same statement records it. So the database itself never lets a
+    coupon pass its limits, and a refused redeem leaves nothing behind.
+
+    Args:
+        uow: The unit of work whose connection the store uses.
+    """
+
+    def __init__(self, uow: SQLiteUnitOfWork) -> None:
+        self._uow = uow
+
+    @contextlib.contextmanager
+    def _atomic(self) -> Iterator[sqlite3.Connection]:
+        """Run one write as a whole: a failure undoes all of it.
+
+        A savepoint inside the unit of work's transaction, so a caller that
+        catches the error (a coupon used up) can go on with the block and
+        commit. Errors of the database become
+        :class:`~commercekit.errors.StorageError`.
+        """
+        conn = self._uow.connection
+        with self._storage("write a coupon to"):
+            conn.execute("SAVEPOINT coupon_write")
+        try:
+            with self._storage("write a coupon to"):
+                yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO coupon_write")
+            conn.execute("RELEASE coupon_write")
+            raise
+        with self._storage("write a coupon to"):
+            conn.execute("RELEASE coupon_write")
+
+    @contextlib.contextmanager
+    def _storage(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            msg = f"cannot {action} the SQLite database {self._uow.database.path!r}"
+            msg = f"{msg}: {exc}"
+            raise StorageError(msg) from exc
+
+    # -- coupons -----------------------------------------------------------
+
+    @staticmethod
+    def _terms(coupon: Coupon) -> tuple[object, ...]:
+        return (
+            coupon.promotion_id,
+            _optional_text(coupon.valid_from),
+            _optional_text(coupon.valid_until),
+            coupon.usage_limit,
+            coupon.per_customer_limit,
+        )
+
+    def _fetch(self, conn: sqlite3.Connection, code: str) -> tuple[Coupon, int]:
+        """The stored coupon and its count of uses."""
+        row: tuple[Any, ...] | None = conn.execute(
+            f"SELECT code, version, uses, {_TERMS} FROM coupons "  # noqa: S608
+            "WHERE code = ?",
+            (code,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(kind="coupon", key=code)
+        stored, version, uses, promotion_id, start, end, limit, per_customer = row
+        with _readable("coupon"):
+            coupon = Coupon(
+                code=stored,
+                promotion_id=promotion_id,
+                valid_from=_optional_instant(start),
+                valid_until=_optional_instant(end),
+                usage_limit=limit,
+                per_customer_limit=per_customer,
+                version=version,
+            )
+        return coupon, int(uses)
+
+    def add(self, coupon: Coupon) -> None:
+        """Store a new coupon at version 1, with no uses.
+
+        Raises:
+            ValidationError: for a coupon its constructor would refuse.
+        """
+        checked = attrs.evolve(coupon)
+        with self._atomic() as conn:
+            try:
+                conn.execute(
+                    f"INSERT INTO coupons (code, version, {_TERMS}) "  # noqa: S608
+                    "VALUES (?, 1, ?, ?, ?, ?, ?)",
+                    (checked.code, *self._terms(checked)),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
+                    raise DuplicateError(kind="coupon", key=checked.code) from exc
+                raise
+        coupon.version = 1
+        self._uow.track(coupon)
+
+    def get(self, code: str) -> Coupon:
+        """Return the coupon with this code."""
+        key = normalize_code(code)
+        with self._storage("read a coupon from"):
+            coupon, _ = self._fetch(self._uow.connection, key)
+        self._uow.track(coupon)
+        return coupon
+
+    def save(self, coupon: Coupon) -> None:
+        """Store a coupon's changed terms, if nobody else changed them first.
+
+        The count of uses stays as it is: only :meth:`redeem` and
+        :meth:`release` change it.
+        """
+        checked = attrs.evolve(coupon)
+        with self._atomic() as conn:
+            stored, uses = self._fetch(conn, checked.code)
+            if stored.version != checked.version:
+                raise VersionConflictError(
+                    kind="coupon",
+                    key=checked.code,
+                    expected_version=checked.version,
+                    actual_version=stored.version,
+                )
+            if checked.usage_limit is not None and checked.usage_limit < uses:
+                msg = (
+                    f"coupon {checked.code!r} has been used {uses} times: its "
+                    f"usage_limit cannot go below that, not to {checked.usage_limit}"
+                )
+                raise ValidationError(msg, field="usage_limit")
+            conn.execute(
+                "UPDATE coupons SET version = version + 1, promotion_id = ?, "
+                "valid_from = ?, valid_until = ?, usage_limit = ?, "
+                "per_customer_limit = ? WHERE code = ? AND version = ?",
+                (*self._terms(checked), checked.code, checked.version),
+            )
+        coupon.version = checked.version + 1
+        self._uow.track(coupon)
+
+    # -- redemptions ---------------------------------------------------------
+
+    def redeem(
+        self, code: str, *, order_id: str, customer: str, at: datetime
+    ) -> CouponRedemption:
+        """Use the coupon for an order, if its window and limits allow it."""
+        wanted = CouponRedemption(
+            code=code, order_id=order_id, customer=customer, redeemed_at=at
+        )
+        with self._atomic() as conn:
+            coupon, _ = self._fetch(conn, wanted.code)
+            row = conn.execute(
+                "SELECT customer, redeemed_at, released_at FROM coupon_redemptions "
+                "WHERE code = ? AND order_id = ?",
+                (coupon.code, wanted.order_id),
+            ).fetchone()
+            if row is not None and row[2] is None:
+                return self._active(coupon.code, wanted, row[0], row[1])
+            coupon.check_usable(wanted.redeemed_at)
+            if conn.execute(_USE_ONE, (coupon.code,)).rowcount != 1:
+                raise CouponUnavailableError(coupon=coupon.code, rule="coupon_used_up")
+            record = _RECORD if row is None else _RECORD_AGAIN
+            recorded = conn.execute(
+                record,
+                {
+                    "code": coupon.code,
+                    "order_id": wanted.order_id,
+                    "customer": wanted.customer,
+                    "at": _text(wanted.redeemed_at),
+                    "limit": coupon.per_customer_limit,
+                },
+            ).rowcount
+            if recorded != 1:
+                raise CouponUnavailableError(
+                    coupon=coupon.code, rule="coupon_customer_limit"
+                )
+        return wanted
+
+    @staticmethod
+    def _active(
+        code: str, wanted: CouponRedemption, customer: str, redeemed_at: str
+    ) -> CouponRedemption:
+        """The order's active redemption, if ``wanted`` asks for the same."""
+        if customer != wanted.customer:
+            raise DuplicateError(
+                kind="coupon redemption", key=f"{code}/{wanted.order_id}"
+            )
+        with _readable("coupon redemption"):
+            return CouponRedemption(
+                code=code,
+                order_id=wanted.order_id,
+                customer=customer,
+                redeemed_at=_instant(redeemed_at),
+            )
+
+    def release(self, code: str, order_id: str) -> bool:
+        """Give back the use of an order's redemption; whether there was one.
+
+        Marks the redemption released (at the unit of work's clock's time)
+        and counts the coupon's uses down by one.
+        """
+        key = normalize_code(code)
+        order = _checked_text(order_id, "order_id")
+        now = _text(self._uow.clock.now())
+        with self._atomic() as conn:
+            self._fetch(conn, key)
+            released = conn.execute(
+                "UPDATE coupon_redemptions SET released_at = ? "
+                "WHERE code = ? AND order_id = ? AND released_at IS NULL",
+                (now, key, order),
+            ).rowcount
+            if released == 1:
+                conn.execute(
+                    "UPDATE coupons SET uses = uses - 1 WHERE code = ?", (key,)
+                )
+        return released == 1
+
+    def uses(self, code: str) -> int:
+        """How many active redemptions the coupon has."""
+        key = normalize_code(code)
+        with self._storage("read a coupon from"):
+            _, uses = self._fetch(self._uow.connection, key)
+        return uses
+
+    def uses_by(self, code: str, customer: str) -> int:
+        """How many active redemptions of the coupon are ``customer``'s."""
+        key = normalize_code(code)
+        who = _checked_text(customer, "customer")
+        conn = self._uow.connection
+        with self._storage("read a coupon from"):
+            self._fetch(conn, key)
+            (count,) = conn.execute(
+                "SELECT count(*) FROM coupon_redemptions "
+                "WHERE code = ? AND customer = ? AND released_at IS NULL",
+                (key, who),
+            ).fetchone()
+        return int(count)
