@@ -12,27 +12,38 @@ type                      JSON
 ``datetime``              ISO 8601 text in UTC: ``"2026-01-01T09:00:00+00:00"``
 ``date``                  ISO 8601 text: ``"2026-01-01"``
 enums                     their value
+sets and frozensets       a sorted list, so equal sets give equal text
 attrs classes             an object of their fields
 ========================  ==============================================
+
+A context whose types need more (a union of classes that cattrs cannot tell
+apart by their fields) registers its hooks with :func:`register_hooks` when
+it is imported; every converter :func:`make_converter` builds afterwards has
+them, and this module never imports a context.
 
 There is no pickle anywhere: JSON cannot run code when it is read.
 """
 
 from __future__ import annotations
 
+import collections.abc
 import json
+import threading
+import typing
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
 import cattrs
 import moneyed
+from cattrs.v import format_exception
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, to_decimal
 from commercekit.values import as_utc
 
-__all__ = ["dumps", "loads", "make_converter"]
+__all__ = ["dumps", "loads", "make_converter", "register_hooks"]
 
 _T = TypeVar("_T")
 
@@ -67,6 +78,55 @@ def _structure_date(value: Any, _: type) -> date:
         raise ValidationError(msg, field="date") from exc
 
 
+_SETS = frozenset({set, frozenset, collections.abc.Set, collections.abc.MutableSet})
+
+_installers: list[Callable[[cattrs.Converter], None]] = []
+_installers_lock = threading.Lock()
+
+
+def _is_set(type_: Any) -> bool:
+    return (typing.get_origin(type_) or type_) in _SETS
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Texts in order, then whole numbers in order, then anything else."""
+    if isinstance(value, str):
+        return (0, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (1, value)
+    return (2, json.dumps(value, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def _unstructure_set(
+    type_: Any, converter: cattrs.Converter
+) -> Callable[[Iterable[Any]], list[Any]]:
+    args = typing.get_args(type_)
+    element: Callable[[Any], Any] = (
+        converter.get_unstructure_hook(args[0]) if args else converter.unstructure
+    )
+
+    def unstructure(value: Iterable[Any]) -> list[Any]:
+        return sorted((element(item) for item in value), key=_sort_key)
+
+    return unstructure
+
+
+def register_hooks(install: Callable[[cattrs.Converter], None]) -> None:
+    """Have every converter that :func:`make_converter` builds call ``install``.
+
+    A context calls this once, when it is imported, with a function that
+    registers the hooks of its types on the converter it is given (the
+    promotions context: :func:`commercekit.promotions.register_promotion_hooks`).
+    The installers run in the order they were registered, after
+    commercekit's own hooks; registering one twice has no effect. A
+    converter built before the context was imported lacks its hooks: call
+    the context's function on it.
+    """
+    with _installers_lock:
+        if install not in _installers:
+            _installers.append(install)
+
+
 def make_converter() -> cattrs.Converter:
     """Return a new converter with commercekit's hooks.
 
@@ -94,6 +154,13 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_structure_hook(date, _structure_date)
+    converter.register_unstructure_hook_factory(
+        _is_set, lambda type_: _unstructure_set(type_, converter)
+    )
+    with _installers_lock:
+        installers = list(_installers)
+    for install in installers:
+        install(converter)
     return converter
 
 
@@ -128,6 +195,17 @@ def loads(text: str, cls: type[_T], converter: cattrs.Converter | None = None) -
         return conv.structure(data, cls)
     except ValidationError:
         raise
-    except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+    except cattrs.BaseValidationError as exc:
+        where = "; ".join(cattrs.transform_error(exc, format_exception=_explain))
+        msg = f"the JSON does not describe a {cls.__name__}: {where}"
+        raise ValidationError(msg) from exc
+    except (ValueError, TypeError, KeyError) as exc:
         msg = f"the JSON does not describe a {cls.__name__}: {exc}"
         raise ValidationError(msg) from exc
+
+
+def _explain(exc: BaseException, type_: type | None) -> str:
+    """Our own errors in their own words; cattrs's wording for the rest."""
+    if isinstance(exc, ValidationError):
+        return str(exc)
+    return format_exception(exc, type_)

@@ -26,7 +26,11 @@ from commercekit.promotions._engine import (
     Threshold,
     apply_promotions,
 )
-from commercekit.promotions._errors import COUPON_RULES, CouponUnavailableError
+from commercekit.promotions._errors import (
+    COUPON_RULES,
+    CouponUnavailableError,
+    PromotionBudgetExceededError,
+)
 from commercekit.promotions._model import (
     AmountOff,
     AmountOffPerUnit,
@@ -45,6 +49,8 @@ from commercekit.promotions._model import (
     SpendTier,
     SpendTiers,
 )
+from commercekit.promotions._ports import PromotionRepository, StoredPromotion
+from commercekit.promotions._serialization import register_promotion_hooks
 
 __all__ = [
     "COUPON_RULES",
@@ -67,16 +73,20 @@ __all__ = [
     "PercentOff",
     "PercentOffCheapest",
     "Promotion",
+    "PromotionBudgetExceededError",
     "PromotionContext",
     "PromotionId",
+    "PromotionRepository",
     "PromotionResult",
     "PromotionsUnitOfWork",
     "Reason",
     "Scope",
     "SpendTier",
     "SpendTiers",
+    "StoredPromotion",
     "Threshold",
     "apply_promotions",
     "generate_codes",
     "normalize_code",
+    "register_promotion_hooks",
 ]

@@ -1,4 +1,4 @@
-"""The port through which coupons are stored and redeemed."""
+"""The port through which coupons are stored and redeemed, and the unit of work."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Protocol
 
 from commercekit.ports import UnitOfWork
 from commercekit.promotions._coupons import Coupon, CouponRedemption
+from commercekit.promotions._ports import PromotionRepository
 
 __all__ = ["CouponUsage", "PromotionsUnitOfWork"]
 
@@ -102,6 +103,11 @@ class CouponUsage(Protocol):
 
 
 class PromotionsUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that has the promotions context's coupon store."""
+    """A unit of work that has the promotions context's stores.
 
+    ``promotions`` keeps the promotions and their budgets; ``coupons`` the
+    coupons and their redemptions. Both take part in the one transaction.
+    """
+
+    promotions: PromotionRepository
     coupons: CouponUsage

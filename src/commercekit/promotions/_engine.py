@@ -434,6 +434,7 @@ class _Run:
     applied: list[AppliedPromotion]
     not_applied: list[NotApplied]
     done: list[Promotion] = attrs.Factory(list)
+    codes: list[str] = attrs.Factory(list)
     free_shipping: bool = False
     gifts: list[LineItem] = attrs.Factory(list)
     given: int = 0
@@ -453,16 +454,31 @@ def _not_applied(promotion: Promotion, reason: Reason, message: str) -> NotAppli
     )
 
 
+def _coupon_of(promotion: Promotion, context: PromotionContext) -> str | None:
+    """The entered code that unlocks ``promotion``, if it needs one."""
+    codes = sorted(set(promotion.coupon_codes) & set(context.coupon_codes))
+    return codes[0] if codes else None
+
+
 def _blocked(
     promotion: Promotion,
     run: _Run,
     stopped_by: Promotion | None,
+    context: PromotionContext,
     locale: str,
 ) -> NotApplied | None:
     """Why ``promotion`` cannot apply at its turn in ``run``, if it cannot."""
     if stopped_by is not None:
         message = f"{stopped_by.name} stops further promotions"
         return _not_applied(promotion, Reason.STOPPED, message)
+    code = _coupon_of(promotion, context)
+    if (
+        code is not None
+        and code not in run.codes
+        and len(run.codes) >= context.max_coupons
+    ):
+        message = f"an order may use {context.max_coupons} coupon code(s)"
+        return _not_applied(promotion, Reason.COUPON_LIMIT, message)
     clash = next((done for done in run.done if not promotion.combines_with(done)), None)
     if clash is not None:
         message = f"does not combine with {clash.name}"
@@ -495,17 +511,16 @@ def _run(
     run = _Run(cart, [], [])
     stopped_by: Promotion | None = None
     for promotion in promotions:
-        blocked = _blocked(promotion, run, stopped_by, locale)
+        blocked = _blocked(promotion, run, stopped_by, context, locale)
         if blocked is not None:
             run.not_applied.append(blocked)
             continue
         action = promotion.action
-        taken = {
-            i: min(off, cart.totals[i])
-            for i, off in _discounts(action, cart).items()
-            if off > 0
+        capped = {
+            i: min(off, cart.totals[i]) for i, off in _discounts(action, cart).items()
         }
-        taken = _within_budget(promotion, taken, cart, context)
+        within = _within_budget(promotion, capped, cart, context)
+        taken = {i: off for i, off in within.items() if off > 0}
         total = sum(taken.values())
         gifts: tuple[Sku, ...] = ()
         free_shipping = isinstance(action, FreeShipping)
@@ -539,13 +554,15 @@ def _run(
             cart.taken[i].append((off, promotion))
         run.given += total
         run.free_shipping = run.free_shipping or free_shipping
-        codes = sorted(set(promotion.coupon_codes) & set(context.coupon_codes))
+        code = _coupon_of(promotion, context)
+        if code is not None and code not in run.codes:
+            run.codes.append(code)
         run.applied.append(
             AppliedPromotion(
                 promotion_id=promotion.promotion_id,
                 name=promotion.name,
                 amount=cart.money(total),
-                coupon_code=codes[0] if codes else None,
+                coupon_code=code,
                 free_shipping=free_shipping,
                 gifts=gifts,
             )
@@ -672,24 +689,11 @@ def apply_promotions(
     known = dict(facts or {})
     refused: list[NotApplied] = []
     eligible: list[Promotion] = []
-    used_codes: list[str] = []
     for promotion in ordered:
         why = _eligibility(promotion, context)
         if why is not None:
             refused.append(_not_applied(promotion, *why))
             continue
-        codes = sorted(set(promotion.coupon_codes) & set(context.coupon_codes))
-        if codes and codes[0] not in used_codes:
-            if len(used_codes) >= context.max_coupons:
-                refused.append(
-                    _not_applied(
-                        promotion,
-                        Reason.COUPON_LIMIT,
-                        f"an order may use {context.max_coupons} coupon code(s)",
-                    )
-                )
-                continue
-            used_codes.append(codes[0])
         eligible.append(promotion)
 
     stacks = [[p] for p in eligible if p.exclusive]
@@ -699,7 +703,10 @@ def apply_promotions(
     runs = [
         _run(stack, _cart(items, known, currency), context, locale) for stack in stacks
     ]
-    best = max(runs, key=lambda run: run.value) if runs else None
+    # The larger discount wins; between equal ones, a stack that gives
+    # something (a gift, free shipping without a price to weigh) beats one
+    # that gives nothing, and then the earlier stack.
+    best = max(runs, key=lambda run: (run.value, bool(run.applied))) if runs else None
     not_applied = list(refused)
     for run in runs:
         if run is best:

@@ -7,8 +7,9 @@ from typing import Final
 import attrs
 
 from commercekit.errors import BusinessRuleError
+from commercekit.money import Money, format_money
 
-__all__ = ["COUPON_RULES", "CouponUnavailableError"]
+__all__ = ["COUPON_RULES", "CouponUnavailableError", "PromotionBudgetExceededError"]
 
 _MESSAGES: Final = {
     "coupon_not_yet_valid": (
@@ -62,3 +63,47 @@ class CouponUnavailableError(BusinessRuleError):
         if template is None:
             return f"coupon {self.coupon!r} cannot be used: refused by {self.rule!r}"
         return template.format(coupon=self.coupon)
+
+
+@attrs.define(slots=False)
+class PromotionBudgetExceededError(BusinessRuleError):
+    """Recording a discount would take a promotion past its budget.
+
+    Nothing was recorded. It happens when two orders were priced with the
+    same budget left and the later one is placed after the earlier used it:
+    price the cart again (the promotion gives what is left, or stops).
+
+    Args:
+        promotion_id: The promotion.
+        budget: Its budget.
+        spent: What it had given when the amount was refused.
+        amount: The amount refused.
+
+    >>> from commercekit.money import money
+    >>> str(
+    ...     PromotionBudgetExceededError(
+    ...         promotion_id="SPRING",
+    ...         budget=money("100.00", "EUR"),
+    ...         spent=money("95.00", "EUR"),
+    ...         amount=money("10.00", "EUR"),
+    ...     )
+    ... )
+    "promotion 'SPRING' has €5.00 of its budget of €100.00 left, not €10.00"
+    """
+
+    code = "promotion_budget_exceeded"
+
+    promotion_id: str = attrs.field(kw_only=True)
+    budget: Money = attrs.field(kw_only=True)
+    spent: Money = attrs.field(kw_only=True)
+    amount: Money = attrs.field(kw_only=True)
+    rule: str = attrs.field(default="promotion_budget_exceeded", kw_only=True)
+
+    def _default_message(self) -> str:
+        left = format_money(self.budget - self.spent, "en")
+        budget = format_money(self.budget, "en")
+        amount = format_money(self.amount, "en")
+        return (
+            f"promotion {self.promotion_id!r} has {left} of its budget of "
+            f"{budget} left, not {amount}"
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NewType
+from typing import Any, NewType, cast
 
 import attrs
 import moneyed
@@ -313,15 +313,23 @@ class FreeShipping:
 
 
 def _bundle(value: object) -> tuple[tuple[Sku, int], ...]:
-    if not isinstance(value, Mapping) or not value:
+    pairs: list[object] = []
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, Iterable) and not isinstance(value, str):
+        pairs = list(value)
+    if not pairs or not all(
+        isinstance(pair, tuple) and len(pair) == 2  # noqa: PLR2004 - a pair
+        for pair in pairs
+    ):
         msg = f"items must map SKUs to quantities, not {value!r}"
         raise ValidationError(msg, field="items")
-    return tuple(
-        sorted(
-            (sku(code), positive_int(count, field="items"))
-            for code, count in value.items()
-        )
-    )
+    counts: dict[Sku, int] = {}
+    for pair in pairs:
+        code, count = cast("tuple[object, object]", pair)
+        checked = sku(code)  # type: ignore[arg-type]
+        counts[checked] = counts.get(checked, 0) + positive_int(count, field="items")
+    return tuple(sorted(counts.items()))
 
 
 @attrs.frozen(kw_only=True)

@@ -12,11 +12,11 @@ from typing import Any
 __all__ = ["register_strategies"]
 
 
-def _lazy(name: str) -> Any:
+def _lazy(name: str, **arguments: Any) -> Any:
     def strategy(_: type[Any]) -> Any:
         from commercekit.testing import strategies  # noqa: PLC0415 - lazily
 
-        return getattr(strategies, name)()
+        return getattr(strategies, name)(**arguments)
 
     return strategy
 
@@ -53,6 +53,24 @@ def register_strategies() -> None:
         VatId,
         VatIdConfirmation,
     )
+    from commercekit.promotions import (  # noqa: PLC0415
+        AmountOff,
+        AmountOffPerUnit,
+        BundlePrice,
+        BuyXGetY,
+        FreeGift,
+        FreeShipping,
+        ItemFacts,
+        MinQuantity,
+        MinSubtotal,
+        PercentOff,
+        PercentOffCheapest,
+        Promotion,
+        PromotionContext,
+        Scope,
+        SpendTier,
+        SpendTiers,
+    )
     from commercekit.values import CustomerFacts  # noqa: PLC0415
 
     st.register_type_strategy(Money, _lazy("money"))
@@ -79,3 +97,22 @@ def register_strategies() -> None:
     st.register_type_strategy(VatId, _lazy("vat_ids"))
     st.register_type_strategy(VatIdConfirmation, _lazy("vat_id_confirmations"))
     st.register_type_strategy(PriceReduction, _lazy("price_reductions"))
+    st.register_type_strategy(ItemFacts, _lazy("item_facts"))
+    st.register_type_strategy(Scope, _lazy("scopes"))
+    st.register_type_strategy(MinSubtotal, _lazy("min_subtotals"))
+    st.register_type_strategy(MinQuantity, _lazy("min_quantities"))
+    st.register_type_strategy(SpendTier, _lazy("spend_tiers"))
+    for action in (
+        PercentOff,
+        PercentOffCheapest,
+        AmountOff,
+        AmountOffPerUnit,
+        BuyXGetY,
+        SpendTiers,
+        FreeShipping,
+        BundlePrice,
+        FreeGift,
+    ):
+        st.register_type_strategy(action, _lazy("promotion_actions", kinds=[action]))
+    st.register_type_strategy(Promotion, _lazy("promotions"))
+    st.register_type_strategy(PromotionContext, _lazy("promotion_contexts"))

@@ -7,12 +7,19 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import attrs
+import cattrs
 import pytest
 from hypothesis import given
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, money
-from commercekit.serialization import dumps, loads, make_converter
+from commercekit.serialization import (
+    _installers,
+    dumps,
+    loads,
+    make_converter,
+    register_hooks,
+)
 from commercekit.testing import strategies as cks
 
 
@@ -102,3 +109,45 @@ def test_each_converter_is_independent() -> None:
     mine.register_unstructure_hook(Decimal, lambda value: f"D{value}")
     assert mine.unstructure(Decimal("1.5")) == "D1.5"
     assert make_converter().unstructure(Decimal("1.5")) == "1.5"
+
+
+@attrs.frozen
+class Tagged:
+    name: str
+    tags: frozenset[str]
+    sizes: set[int]
+
+
+def test_sets_become_sorted_lists_so_equal_sets_give_equal_text() -> None:
+    one = Tagged(name="x", tags=frozenset({"b", "a", "c"}), sizes={42, 9, 10})
+    other = Tagged(name="x", tags=frozenset({"c", "b", "a"}), sizes={10, 42, 9})
+    assert dumps(one) == dumps(other)
+    assert dumps(one) == '{"name":"x","sizes":[9,10,42],"tags":["a","b","c"]}'
+    assert loads(dumps(one), Tagged) == one
+    assert make_converter().unstructure(frozenset({"z", "y"})) == ["y", "z"]
+
+
+def test_a_value_that_does_not_fit_says_where() -> None:
+    with pytest.raises(ValidationError, match=r"required field missing @ \$\.price"):
+        loads('{"sku": "X"}', Line)
+
+
+def test_registered_hooks_reach_every_converter_made_afterwards() -> None:
+    @attrs.frozen
+    class Secret:
+        value: str
+
+    def install(converter: cattrs.Converter) -> None:
+        converter.register_unstructure_hook(Secret, lambda _: "***")
+
+    before = make_converter()
+    register_hooks(install)
+    register_hooks(install)  # once is enough
+    try:
+        assert make_converter().unstructure(Secret("pw")) == "***"
+        assert before.unstructure(Secret("pw")) == {"value": "pw"}
+        install(before)  # a converter made earlier learns it by the call
+        assert before.unstructure(Secret("pw")) == "***"
+    finally:
+        _installers.remove(install)
+    assert make_converter().unstructure(Secret("pw")) == {"value": "pw"}

@@ -395,3 +395,44 @@ def test_bad_input_is_refused() -> None:
         promo("X", "10% off")
     with pytest.raises(ValidationError):
         apply_promotions([item("A", "1.00")], [], context="now")  # type: ignore[arg-type]
+
+
+def test_a_coupon_counts_against_the_limit_only_when_its_promotion_applies() -> None:
+    cart = [item("A", "50.00")]
+    big = promo(
+        "BIG",
+        AmountOff(amount=eur("20.00")),
+        coupon_codes={"SPRING"},
+        priority=2,
+        conditions=[MinSubtotal(amount=eur("100.00"))],
+    )
+    small = promo("SMALL", AmountOff(amount=eur("5.00")), coupon_codes={"SUMMER"})
+    context = PromotionContext(currency="EUR", at=AT, coupon_codes=["SPRING", "SUMMER"])
+
+    result = apply(cart, big, small, context=context)
+
+    # SPRING's promotion misses its minimum, so the one coupon slot is free
+    # for SUMMER.
+    assert [a.coupon_code for a in result.applied] == ["SUMMER"]
+    assert result.not_applied[0].reason is Reason.MIN_SUBTOTAL
+
+
+def test_free_shipping_beats_an_exclusive_promotion_that_gives_nothing() -> None:
+    idle = promo(
+        "EXCL",
+        AmountOff(amount=eur("5.00")),
+        exclusive=True,
+        conditions=[MinQuantity(quantity=5)],
+    )
+
+    result = apply([item("A", "10.00")], idle, promo("SHIP", FreeShipping()))
+
+    assert result.free_shipping
+    assert [a.promotion_id for a in result.applied] == ["SHIP"]
+
+
+def test_a_bundle_can_be_rebuilt_from_its_own_fields() -> None:
+    bundle = BundlePrice(items={"SHOE": 1, "SOCK": 2}, price=eur("60.00"))
+
+    assert BundlePrice(items=bundle.items, price=bundle.price) == bundle
+    assert bundle.items == (("SHOE", 1), ("SOCK", 2))

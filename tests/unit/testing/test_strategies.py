@@ -51,6 +51,25 @@ from commercekit.pricing import (
     resolve_price,
     vat_id,
 )
+from commercekit.promotions import (
+    AmountOff,
+    AmountOffPerUnit,
+    BundlePrice,
+    BuyXGetY,
+    FreeGift,
+    FreeShipping,
+    ItemFacts,
+    MinQuantity,
+    MinSubtotal,
+    PercentOff,
+    PercentOffCheapest,
+    Promotion,
+    PromotionContext,
+    Scope,
+    SpendTier,
+    SpendTiers,
+    apply_promotions,
+)
 from commercekit.testing import strategies as cks
 from commercekit.values import CustomerFacts, sku
 
@@ -547,3 +566,202 @@ def test_price_reductions_are_what_the_library_announces(
         )
         assert reduction.percent_off <= exact < reduction.percent_off + 1
     assert _announced(reduction) == reduction
+
+
+# -- promotions ----------------------------------------------------------------
+
+ACTIONS: tuple[type[Any], ...] = (
+    PercentOff,
+    PercentOffCheapest,
+    AmountOff,
+    AmountOffPerUnit,
+    BuyXGetY,
+    SpendTiers,
+    FreeShipping,
+    BundlePrice,
+    FreeGift,
+)
+AROUND = datetime(2026, 1, 5, 9, tzinfo=UTC)
+COUPON_CODES = {"SPRING", "SUMMER10", "WELCOME", "VIP-2026"}
+
+
+def _amounts_in(value: object, currency: str) -> bool:
+    """Every amount in ``value`` is in ``currency``, in whole minor units, above 0."""
+    found = list(_money_in(value))
+    return all(
+        amount.currency.code == currency
+        and _places(amount) == minor_units(currency)
+        and amount.amount > 0
+        for amount in found
+    )
+
+
+def _money_in(value: object) -> list[Money]:
+    if isinstance(value, Money):
+        return [value]
+    kind: Any = type(value)
+    if attrs.has(kind):
+        return [
+            amount
+            for field in attrs.fields(kind)
+            for amount in _money_in(getattr(value, field.name))
+        ]
+    if isinstance(value, tuple | list):
+        return [amount for item in value for amount in _money_in(item)]
+    return []
+
+
+def _is_a_whole_cart_or_a_named_scope(scope: Scope) -> bool:
+    return scope.includes("ANY", ItemFacts()) == (
+        not (scope.skus or scope.products or scope.categories)
+    )
+
+
+PROMOTION_TYPES: dict[type[Any], Callable[[Any], bool]] = {
+    ItemFacts: lambda facts: len(facts.categories) <= 2,
+    Scope: _is_a_whole_cart_or_a_named_scope,
+    MinSubtotal: lambda condition: _amounts_in(condition, "EUR"),
+    MinQuantity: lambda condition: 1 <= condition.quantity <= 10,
+    SpendTier: lambda tier: _amounts_in(tier, "EUR"),
+    Promotion: lambda promotion: (
+        _amounts_in(promotion, "EUR") and 0 <= promotion.priority <= 5
+    ),
+    PromotionContext: lambda context: (
+        context.currency == "EUR" and abs(context.at - AROUND) <= timedelta(days=3)
+    ),
+    **{kind: lambda action: _amounts_in(action, "EUR") for kind in ACTIONS},
+}
+
+
+@pytest.mark.parametrize("kind", list(PROMOTION_TYPES), ids=lambda kind: kind.__name__)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_from_type_builds_the_promotion_types_through_the_entry_point(
+    kind: type[Any], data: st.DataObject
+) -> None:
+    """Each promotion type comes from commercekit's strategy, so it keeps its
+    rules; each action class draws that action."""
+    value = data.draw(st.from_type(kind))
+    assert type(value) is kind
+    assert PROMOTION_TYPES[kind](value)
+    # It rebuilds from its own fields: it passes validation.
+    assert attrs.evolve(value) == value
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+@settings(max_examples=30)
+@given(data=st.data())
+def test_promotions_are_valid_in_their_currency(
+    currency: str, data: st.DataObject
+) -> None:
+    """Amounts in the currency's minor units; small priorities; fixed coupon
+    codes; an ordered window around 2026-01-05; ids from the ids given."""
+    ids = st.sampled_from(["a", "b", "c"])
+    promotion = data.draw(cks.promotions(currency, ids=ids))
+    assert _amounts_in(promotion, currency)
+    assert promotion.promotion_id in {"a", "b", "c"}
+    assert promotion.combinable_with is None or promotion.combinable_with <= {
+        "a",
+        "b",
+        "c",
+    }
+    assert 0 <= promotion.priority <= 5
+    assert len(promotion.conditions) <= 2
+    assert promotion.coupon_codes <= COUPON_CODES
+    assert promotion.channels <= {"web", "app"}
+    assert promotion.customer_groups <= {"b2b", "staff"}
+    assert len(promotion.channels) <= 1
+    assert len(promotion.customer_groups) <= 1
+    for end in (promotion.valid_from, promotion.valid_until):
+        assert end is None or abs(end - AROUND) <= timedelta(days=9)
+    if promotion.valid_from is not None and promotion.valid_until is not None:
+        assert promotion.valid_from < promotion.valid_until
+    assert attrs.evolve(promotion) == promotion
+
+
+@pytest.mark.parametrize("kind", ACTIONS, ids=lambda kind: kind.__name__)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_promotion_actions_draw_the_kinds_asked_for(
+    kind: type[Any], data: st.DataObject
+) -> None:
+    action = data.draw(cks.promotion_actions("KWD", kinds=[kind]))
+    assert type(action) is kind
+    assert _amounts_in(action, "KWD")
+    for amount in _money_in(action):
+        assert amount.amount <= 200
+
+
+@settings(max_examples=30)
+@given(data=st.data())
+def test_scopes_and_bundles_name_only_the_skus_given(data: st.DataObject) -> None:
+    cart_skus = st.sampled_from(["A-1", "B-2"]).map(sku)
+    scope = data.draw(cks.scopes(cart_skus))
+    bundle = data.draw(cks.promotion_actions(kinds=[BundlePrice], skus=cart_skus))
+    gift = data.draw(cks.promotion_actions(kinds=[FreeGift], skus=cart_skus))
+    assert isinstance(bundle, BundlePrice)
+    assert isinstance(gift, FreeGift)
+    assert scope.skus | scope.exclude_skus <= {"A-1", "B-2"}
+    assert {code for code, _ in bundle.items} <= {"A-1", "B-2"}
+    assert gift.sku in {"A-1", "B-2"}
+
+
+def test_unknown_action_kinds_are_refused() -> None:
+    with pytest.raises(ValidationError, match="kinds must be some of"):
+        cks.promotion_actions(kinds=[])
+    with pytest.raises(ValidationError, match="kinds must be some of"):
+        cks.promotion_actions(kinds=[Promotion])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+@settings(max_examples=30)
+@given(data=st.data())
+def test_promotion_contexts_are_sales_around_the_promotions_windows(
+    currency: str, data: st.DataObject
+) -> None:
+    context = data.draw(cks.promotion_contexts(currency, ids=st.just("a")))
+    assert context.currency == currency
+    assert abs(context.at - AROUND) <= timedelta(days=3)
+    assert context.at.tzinfo is UTC
+    assert set(context.coupon_codes) <= COUPON_CODES
+    assert 1 <= context.max_coupons <= 3
+    assert set(context.spent) <= {"a"}
+    for amount in context.spent.values():
+        assert amount.currency.code == currency
+        assert Decimal(0) <= amount.amount <= 200
+    if context.shipping_price is not None:
+        assert context.shipping_price.currency.code == currency
+    assert context.shipping_method in {None, "standard", "express"}
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+@settings(max_examples=20)
+@given(data=st.data())
+def test_drawn_promotions_apply_to_drawn_carts(
+    currency: str, data: st.DataObject
+) -> None:
+    """Drawn promotions, contexts and item facts fit together: they apply
+    to a drawn cart without error, and each promotion is accounted for."""
+    lines = data.draw(
+        st.lists(cks.line_items(currency), max_size=4, unique_by=lambda line: line.key)
+    )
+    cart_skus = st.sampled_from([line.sku for line in lines]) if lines else None
+    promotion_set = data.draw(
+        st.lists(
+            cks.promotions(currency, skus=cart_skus),
+            max_size=4,
+            unique_by=lambda promotion: promotion.promotion_id,
+        )
+    )
+    facts: dict[str, ItemFacts] = {
+        line.sku: data.draw(cks.item_facts()) for line in lines
+    }
+    result = apply_promotions(
+        lines,
+        promotion_set,
+        context=data.draw(cks.promotion_contexts(currency)),
+        facts=facts,
+    )
+    accounted = [entry.promotion_id for entry in result.applied]
+    accounted += [entry.promotion_id for entry in result.not_applied]
+    assert sorted(accounted) == sorted(p.promotion_id for p in promotion_set)

@@ -7,7 +7,10 @@ the process ends. :class:`InMemoryStore` holds the data; each
 
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
-from commercekit.adapters.memory._promotions import InMemoryCouponUsage
+from commercekit.adapters.memory._promotions import (
+    InMemoryCouponUsage,
+    InMemoryPromotionRepository,
+)
 from commercekit.adapters.memory._search import InMemoryProductSearch
 from commercekit.adapters.memory._unit_of_work import InMemoryStore, InMemoryUnitOfWork
 
@@ -16,6 +19,7 @@ __all__ = [
     "InMemoryPriceListRepository",
     "InMemoryProductRepository",
     "InMemoryProductSearch",
+    "InMemoryPromotionRepository",
     "InMemoryStore",
     "InMemoryUnitOfWork",
 ]

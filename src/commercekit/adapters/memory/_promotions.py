@@ -1,23 +1,30 @@
-"""The in-memory coupon store."""
+"""The in-memory promotion and coupon stores."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import attrs
 
 from commercekit.errors import (
+    CurrencyMismatchError,
     DuplicateError,
     NotFoundError,
     ValidationError,
     VersionConflictError,
 )
+from commercekit.money import Money, from_minor_units, minor_units
 from commercekit.promotions import (
     Coupon,
     CouponRedemption,
     CouponUnavailableError,
     CouponUsage,
+    Promotion,
+    PromotionBudgetExceededError,
+    PromotionRepository,
+    StoredPromotion,
     normalize_code,
 )
 from commercekit.values import as_utc
@@ -25,10 +32,12 @@ from commercekit.values import as_utc
 if TYPE_CHECKING:
     from commercekit.adapters.memory._unit_of_work import InMemoryUnitOfWork
 
-__all__ = ["InMemoryCouponUsage"]
+__all__ = ["InMemoryCouponUsage", "InMemoryPromotionRepository"]
 
 _COUPONS = "promotions.coupons"
 _LEDGERS = "promotions.coupon_redemptions"
+_PROMOTIONS = "promotions.promotions"
+_SPENT = "promotions.spent"
 
 
 @attrs.define
@@ -182,3 +191,175 @@ class InMemoryCouponUsage(CouponUsage):
         who = _text(customer, "customer")
         self._coupon(key)
         return sum(1 for used in self._ledger(key).active() if used.customer == who)
+
+
+def _promotion(value: object) -> Promotion:
+    if not isinstance(value, Promotion):
+        msg = f"promotion must be a Promotion, not {value!r}"
+        raise ValidationError(msg, field="promotion")
+    return value
+
+
+def _expected(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"expected_version must be a whole number from 1, not {value!r}"
+        raise ValidationError(msg, field="expected_version")
+    return value
+
+
+def _whole_minor_units(value: object) -> tuple[Money, int]:
+    """``value`` and its count of minor units, if it is a whole number of them."""
+    if not isinstance(value, Money):
+        msg = f"amount must be Money, such as money('5.00', 'EUR'), not {value!r}"
+        raise ValidationError(msg, field="amount")
+    units = value.amount.scaleb(minor_units(value.currency))
+    if units != units.to_integral_value():
+        msg = (
+            f"amount must be whole minor units of {value.currency.code}, "
+            f"not {value.amount}"
+        )
+        raise ValidationError(msg, field="amount")
+    return value, int(units)
+
+
+def _same_currency(expected: Money | None, amount: Money) -> None:
+    if expected is not None and expected.currency != amount.currency:
+        raise CurrencyMismatchError(
+            expected=expected.currency.code, got=amount.currency.code
+        )
+
+
+def _check_budget(promotion: Promotion, spent: Money | None) -> None:
+    """Refuse a budget below what the promotion spent, or in another currency."""
+    budget = promotion.budget
+    if budget is None or spent is None:
+        return
+    if budget.currency != spent.currency or budget < spent:
+        msg = (
+            f"promotion {promotion.promotion_id!r} has spent {spent}: its "
+            f"budget cannot be {budget}"
+        )
+        raise ValidationError(msg, field="budget")
+
+
+class InMemoryPromotionRepository(PromotionRepository):
+    """Promotions in an :class:`~commercekit.adapters.memory.InMemoryStore`.
+
+    Two tables: each promotion with its version by id, and what each
+    promotion spent. A transaction holds the store's lock from start to end,
+    so reading the total and adding to it cannot interleave with another
+    unit of work.
+
+    Args:
+        uow: The unit of work whose staged tables hold the rows.
+    """
+
+    def __init__(self, uow: InMemoryUnitOfWork) -> None:
+        self._uow = uow
+
+    def _stored(self, promotion_id: str) -> StoredPromotion:
+        key = _text(promotion_id, "promotion_id")
+        stored = self._uow.read(_PROMOTIONS, key)
+        if not isinstance(stored, StoredPromotion):
+            raise NotFoundError(kind="promotion", key=key)
+        return stored
+
+    def _check_version(self, stored: StoredPromotion, expected: int) -> None:
+        if stored.version != expected:
+            raise VersionConflictError(
+                kind="promotion",
+                key=stored.promotion_id,
+                expected_version=expected,
+                actual_version=stored.version,
+            )
+
+    def _spent(self, promotion_id: str) -> Money | None:
+        spent = self._uow.read(_SPENT, promotion_id)
+        return spent if isinstance(spent, Money) else None
+
+    def add(self, promotion: Promotion) -> int:
+        """Store a new promotion at version 1; return 1."""
+        checked = _promotion(promotion)
+        if self._uow.read(_PROMOTIONS, checked.promotion_id) is not None:
+            raise DuplicateError(kind="promotion", key=checked.promotion_id)
+        self._uow.write(_PROMOTIONS, checked.promotion_id, StoredPromotion(checked, 1))
+        return 1
+
+    def get(self, promotion_id: str) -> StoredPromotion:
+        """Return the promotion with this id, and its version."""
+        return self._stored(promotion_id)
+
+    def save(self, promotion: Promotion, *, expected_version: int) -> int:
+        """Replace the promotion, if it is still at ``expected_version``."""
+        checked = _promotion(promotion)
+        expected = _expected(expected_version)
+        stored = self._stored(checked.promotion_id)
+        self._check_version(stored, expected)
+        _check_budget(checked, self._spent(checked.promotion_id))
+        version = stored.version + 1
+        self._uow.write(
+            _PROMOTIONS, checked.promotion_id, StoredPromotion(checked, version)
+        )
+        return version
+
+    def remove(self, promotion_id: str, *, expected_version: int | None = None) -> None:
+        """Delete the promotion and what it spent."""
+        stored = self._stored(promotion_id)
+        if expected_version is not None:
+            self._check_version(stored, _expected(expected_version))
+        self._uow.remove(_PROMOTIONS, stored.promotion_id)
+        self._uow.remove(_SPENT, stored.promotion_id)
+
+    def iterate(self) -> Iterator[StoredPromotion]:
+        """Yield every promotion with its version, by id."""
+        for _, stored in self._uow.rows(_PROMOTIONS):
+            yield stored
+
+    def active_at(self, at: datetime) -> list[Promotion]:
+        """The promotions whose validity window holds ``at``, by id."""
+        instant = as_utc(at, field="at")
+        return [
+            stored.promotion
+            for _, stored in self._uow.rows(_PROMOTIONS)
+            if (
+                stored.promotion.valid_from is None
+                or stored.promotion.valid_from <= instant
+            )
+            and (
+                stored.promotion.valid_until is None
+                or instant < stored.promotion.valid_until
+            )
+        ]
+
+    def spent(self, promotion_id: str) -> Money | None:
+        """What the promotion gave so far; ``None`` until something was recorded."""
+        stored = self._stored(promotion_id)
+        return self._spent(stored.promotion_id)
+
+    def record_spent(self, promotion_id: str, amount: Money) -> Money:
+        """Add ``amount`` to what the promotion gave; return the new total."""
+        key = _text(promotion_id, "promotion_id")
+        given, units = _whole_minor_units(amount)
+        stored = self._stored(key)
+        code = given.currency.code
+        budget = stored.promotion.budget
+        spent = self._spent(stored.promotion_id)
+        _same_currency(budget, given)
+        _same_currency(spent, given)
+        before = spent if spent is not None else from_minor_units(0, code)
+        total = from_minor_units(_whole_minor_units(before)[1] + units, code)
+        if total.amount < 0:
+            msg = (
+                f"promotion {stored.promotion_id!r} has spent {before}: "
+                f"it cannot give back {-given}"
+            )
+            raise ValidationError(msg, field="amount")
+        if budget is not None and total > budget:
+            raise PromotionBudgetExceededError(
+                promotion_id=stored.promotion_id,
+                budget=budget,
+                spent=before,
+                amount=given,
+            )
+        self._uow.write(_SPENT, stored.promotion_id, total)
+        return total

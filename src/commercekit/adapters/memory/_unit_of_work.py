@@ -11,12 +11,19 @@ from typing import Any, Final
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
-from commercekit.adapters.memory._promotions import InMemoryCouponUsage
+from commercekit.adapters.memory._promotions import (
+    InMemoryCouponUsage,
+    InMemoryPromotionRepository,
+)
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
-from commercekit.promotions import CouponUsage, PromotionsUnitOfWork
+from commercekit.promotions import (
+    CouponUsage,
+    PromotionRepository,
+    PromotionsUnitOfWork,
+)
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
 
@@ -86,9 +93,9 @@ class InMemoryUnitOfWork(
     store.
 
     It has every repository of commercekit (``products``, ``price_lists``,
-    ``coupons``), so one transaction spans contexts. Repositories keep their
-    rows with :meth:`read`, :meth:`write`, :meth:`remove` and :meth:`rows`,
-    each naming a table.
+    ``promotions``, ``coupons``), so one transaction spans contexts.
+    Repositories keep their rows with :meth:`read`, :meth:`write`,
+    :meth:`remove` and :meth:`rows`, each naming a table.
 
     Args:
         store: The store this unit of work reads and writes.
@@ -120,6 +127,7 @@ class InMemoryUnitOfWork(
         self._holding = False
         self.products: ProductRepository = InMemoryProductRepository(self)
         self.price_lists: PriceListRepository = InMemoryPriceListRepository(self)
+        self.promotions: PromotionRepository = InMemoryPromotionRepository(self)
         self.coupons: CouponUsage = InMemoryCouponUsage(self)
 
     # -- storage hooks -----------------------------------------------------

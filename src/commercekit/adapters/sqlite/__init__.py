@@ -11,7 +11,10 @@ from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
-from commercekit.adapters.sqlite._promotions import SQLiteCouponUsage
+from commercekit.adapters.sqlite._promotions import (
+    SQLiteCouponUsage,
+    SQLitePromotionRepository,
+)
 from commercekit.adapters.sqlite._search import SQLiteProductSearch, match_expression
 from commercekit.adapters.sqlite._unit_of_work import (
     SQLiteUnitOfWork,
@@ -27,6 +30,7 @@ __all__ = [
     "SQLitePriceListRepository",
     "SQLiteProductRepository",
     "SQLiteProductSearch",
+    "SQLitePromotionRepository",
     "SQLiteUnitOfWork",
     "event_type_name",
     "match_expression",

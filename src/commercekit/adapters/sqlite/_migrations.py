@@ -212,6 +212,40 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ON coupon_redemptions (code, customer, released_at)",
         ),
     ),
+    Migration(
+        6,
+        "promotions: the promotions as data, and what their budgets spent",
+        (
+            # Amounts of the budget and of what was spent are whole minor
+            # units (cents), so that SQL adds and compares them exactly.
+            """
+        CREATE TABLE promotions (
+            promotion_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            priority INTEGER NOT NULL,
+            valid_from TEXT,
+            valid_until TEXT,
+            budget_currency TEXT,
+            budget_minor INTEGER,
+            spent_currency TEXT,
+            spent_minor INTEGER,
+            data TEXT NOT NULL,
+            CONSTRAINT promotion_budget
+                CHECK ((budget_currency IS NULL) = (budget_minor IS NULL)
+                       AND (budget_minor IS NULL OR budget_minor >= 0)),
+            CONSTRAINT promotion_spent
+                CHECK ((spent_currency IS NULL) = (spent_minor IS NULL)
+                       AND (spent_minor IS NULL OR spent_minor >= 0)),
+            CONSTRAINT promotion_within_budget
+                CHECK (budget_minor IS NULL OR spent_minor IS NULL
+                       OR (spent_currency = budget_currency
+                           AND spent_minor <= budget_minor))
+        )
+        """,
+            "CREATE INDEX promotions_valid_from ON promotions (valid_from)",
+            "CREATE INDEX promotions_valid_until ON promotions (valid_until)",
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

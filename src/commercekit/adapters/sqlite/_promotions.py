@@ -1,4 +1,4 @@
-"""The SQLite coupon store."""
+"""The SQLite promotion and coupon stores."""
 
 from __future__ import annotations
 
@@ -6,31 +6,39 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import ROUND_FLOOR
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from commercekit.errors import (
     CommerceError,
+    CurrencyMismatchError,
     DuplicateError,
     NotFoundError,
     StorageError,
     ValidationError,
     VersionConflictError,
 )
+from commercekit.money import Money, from_minor_units, minor_units
 from commercekit.promotions import (
     Coupon,
     CouponRedemption,
     CouponUnavailableError,
     CouponUsage,
+    Promotion,
+    PromotionBudgetExceededError,
+    PromotionRepository,
+    StoredPromotion,
     normalize_code,
 )
+from commercekit.serialization import dumps, loads
 from commercekit.values import as_utc
 
 if TYPE_CHECKING:
     from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
 
-__all__ = ["SQLiteCouponUsage"]
+__all__ = ["SQLiteCouponUsage", "SQLitePromotionRepository"]
 
 _TERMS = "promotion_id, valid_from, valid_until, usage_limit, per_customer_limit"
 
@@ -340,3 +348,293 @@ class SQLiteCouponUsage(CouponUsage):
                 (key, who),
             ).fetchone()
         return int(count)
+
+
+# -- promotions -----------------------------------------------------------------
+
+_PROMOTION_TERMS = (
+    "priority, valid_from, valid_until, budget_currency, budget_minor, data"
+)
+
+# Adds to what a promotion spent in one statement, only where the currency
+# matches and the total stays within zero and the budget; the row count says
+# whether it did. The CHECK constraints of the table back it.
+_SPEND = """
+UPDATE promotions
+SET spent_minor = coalesce(spent_minor, 0) + :units, spent_currency = :currency
+WHERE promotion_id = :promotion_id
+  AND coalesce(spent_currency, :currency) = :currency
+  AND coalesce(budget_currency, :currency) = :currency
+  AND coalesce(spent_minor, 0) + :units >= 0
+  AND (budget_minor IS NULL OR coalesce(spent_minor, 0) + :units <= budget_minor)
+"""
+
+
+# The promotions that have not ended, found by the index on valid_until: over
+# the years most promotions have ended, few have yet to start. (The unary
+# ``+`` keeps the planner off the valid_from index, and sorting by id is left
+# to Python, which would otherwise send the planner through the primary key.)
+_ACTIVE = """
+SELECT promotion_id, data FROM promotions
+WHERE (valid_until IS NULL OR valid_until > :at)
+  AND (+valid_from IS NULL OR +valid_from <= :at)
+"""
+
+
+def _promotion(value: object) -> Promotion:
+    if not isinstance(value, Promotion):
+        msg = f"promotion must be a Promotion, not {value!r}"
+        raise ValidationError(msg, field="promotion")
+    return value
+
+
+def _expected(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"expected_version must be a whole number from 1, not {value!r}"
+        raise ValidationError(msg, field="expected_version")
+    return value
+
+
+def _whole_minor_units(value: object) -> tuple[Money, int]:
+    """``value`` and its count of minor units, if it is a whole number of them."""
+    if not isinstance(value, Money):
+        msg = f"amount must be Money, such as money('5.00', 'EUR'), not {value!r}"
+        raise ValidationError(msg, field="amount")
+    units = value.amount.scaleb(minor_units(value.currency))
+    if units != units.to_integral_value():
+        msg = (
+            f"amount must be whole minor units of {value.currency.code}, "
+            f"not {value.amount}"
+        )
+        raise ValidationError(msg, field="amount")
+    return value, int(units)
+
+
+def _budget_units(promotion: Promotion) -> tuple[str | None, int | None]:
+    """The budget's currency and its whole minor units (any fraction cut off)."""
+    budget = promotion.budget
+    if budget is None:
+        return None, None
+    units = budget.amount.scaleb(minor_units(budget.currency))
+    return budget.currency.code, int(units.to_integral_value(ROUND_FLOOR))
+
+
+def _optional_money(units: int | None, currency: str | None) -> Money | None:
+    if units is None or currency is None:
+        return None
+    return from_minor_units(int(units), currency)
+
+
+def _check_budget(promotion: Promotion, spent: Money | None) -> None:
+    """Refuse a budget below what the promotion spent, or in another currency."""
+    budget = promotion.budget
+    if budget is None or spent is None:
+        return
+    if budget.currency != spent.currency or budget < spent:
+        msg = (
+            f"promotion {promotion.promotion_id!r} has spent {spent}: its "
+            f"budget cannot be {budget}"
+        )
+        raise ValidationError(msg, field="budget")
+
+
+class SQLitePromotionRepository(PromotionRepository):
+    """Promotions in a SQLite database, with what their budgets spent.
+
+    One table, ``promotions``: the id (primary key), the version, the
+    priority, the validity window as indexed columns (UTC ISO 8601 text, so
+    :meth:`active_at` is a range query), the budget and what was spent as
+    currency and whole minor units, and the promotion itself as JSON written
+    by the unit of work's converter (see
+    :func:`~commercekit.promotions.register_promotion_hooks`).
+
+    :meth:`record_spent` is one conditional ``UPDATE ... SET spent_minor =
+    spent_minor + ? WHERE ... spent_minor + ? <= budget_minor``, checked by
+    its row count, and ``CHECK`` constraints keep what was spent within zero
+    and the budget: the database itself never lets a promotion pass its
+    budget.
+
+    Args:
+        uow: The unit of work whose connection the store uses.
+    """
+
+    def __init__(self, uow: SQLiteUnitOfWork) -> None:
+        self._uow = uow
+
+    @contextlib.contextmanager
+    def _storage(self, action: str) -> Iterator[sqlite3.Connection]:
+        try:
+            yield self._uow.connection
+        except sqlite3.Error as exc:
+            msg = f"cannot {action} the SQLite database {self._uow.database.path!r}"
+            msg = f"{msg}: {exc}"
+            raise StorageError(msg) from exc
+
+    def _columns(self, promotion: Promotion) -> tuple[object, ...]:
+        currency, units = _budget_units(promotion)
+        try:
+            data = dumps(promotion, self._uow.converter)
+        except (TypeError, ValueError) as exc:
+            msg = f"promotion {promotion.promotion_id!r} cannot be stored as JSON"
+            raise StorageError(f"{msg}: {exc}") from exc
+        return (
+            promotion.priority,
+            _optional_text(promotion.valid_from),
+            _optional_text(promotion.valid_until),
+            currency,
+            units,
+            data,
+        )
+
+    def _read(self, data: str) -> Promotion:
+        with _readable("promotion"):
+            return loads(data, Promotion, self._uow.converter)
+
+    def _row(self, conn: sqlite3.Connection, key: str) -> tuple[Any, ...]:
+        """The stored version, spent currency and minor units, and data."""
+        row: tuple[Any, ...] | None = conn.execute(
+            "SELECT version, spent_currency, spent_minor, data FROM promotions "
+            "WHERE promotion_id = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(kind="promotion", key=key)
+        return row
+
+    @staticmethod
+    def _check_version(key: str, expected: int, actual: int) -> None:
+        if actual != expected:
+            raise VersionConflictError(
+                kind="promotion",
+                key=key,
+                expected_version=expected,
+                actual_version=actual,
+            )
+
+    def add(self, promotion: Promotion) -> int:
+        """Store a new promotion at version 1; return 1."""
+        checked = _promotion(promotion)
+        columns = self._columns(checked)
+        with self._storage("write a promotion to") as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO promotions "  # noqa: S608
+                    f"(promotion_id, version, {_PROMOTION_TERMS}) "
+                    "VALUES (?, 1, ?, ?, ?, ?, ?, ?)",
+                    (checked.promotion_id, *columns),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
+                    raise DuplicateError(
+                        kind="promotion", key=checked.promotion_id
+                    ) from exc
+                raise
+        return 1
+
+    def get(self, promotion_id: str) -> StoredPromotion:
+        """Return the promotion with this id, and its version."""
+        key = _checked_text(promotion_id, "promotion_id")
+        with self._storage("read a promotion from") as conn:
+            version, _, _, data = self._row(conn, key)
+        return StoredPromotion(self._read(data), int(version))
+
+    def save(self, promotion: Promotion, *, expected_version: int) -> int:
+        """Replace the promotion, if it is still at ``expected_version``.
+
+        What the promotion spent stays as it is.
+        """
+        checked = _promotion(promotion)
+        expected = _expected(expected_version)
+        key = checked.promotion_id
+        columns = self._columns(checked)
+        with self._storage("write a promotion to") as conn:
+            version, spent_currency, spent_minor, _ = self._row(conn, key)
+            self._check_version(key, expected, int(version))
+            _check_budget(checked, _optional_money(spent_minor, spent_currency))
+            updated = conn.execute(
+                "UPDATE promotions SET version = version + 1, priority = ?, "
+                "valid_from = ?, valid_until = ?, budget_currency = ?, "
+                "budget_minor = ?, data = ? "
+                "WHERE promotion_id = ? AND version = ?",
+                (*columns, key, expected),
+            ).rowcount
+        if updated != 1:  # pragma: no cover - the transaction holds the lock
+            raise VersionConflictError(
+                kind="promotion", key=key, expected_version=expected
+            )
+        return expected + 1
+
+    def remove(self, promotion_id: str, *, expected_version: int | None = None) -> None:
+        """Delete the promotion and what it spent."""
+        key = _checked_text(promotion_id, "promotion_id")
+        expected = None if expected_version is None else _expected(expected_version)
+        with self._storage("delete a promotion from") as conn:
+            version, _, _, _ = self._row(conn, key)
+            if expected is not None:
+                self._check_version(key, expected, int(version))
+            conn.execute("DELETE FROM promotions WHERE promotion_id = ?", (key,))
+
+    def iterate(self) -> Iterator[StoredPromotion]:
+        """Yield every promotion with its version, by id."""
+        with self._storage("read promotions from") as conn:
+            rows = conn.execute(
+                "SELECT version, data FROM promotions ORDER BY promotion_id"
+            ).fetchall()
+        for version, data in rows:
+            yield StoredPromotion(self._read(data), int(version))
+
+    def active_at(self, at: datetime) -> list[Promotion]:
+        """The promotions whose validity window holds ``at``, by id."""
+        instant = _text(as_utc(at, field="at"))
+        with self._storage("read promotions from") as conn:
+            rows: list[tuple[str, str]] = conn.execute(
+                _ACTIVE, {"at": instant}
+            ).fetchall()
+        return [self._read(data) for _, data in sorted(rows)]
+
+    def spent(self, promotion_id: str) -> Money | None:
+        """What the promotion gave so far; ``None`` until something was recorded."""
+        key = _checked_text(promotion_id, "promotion_id")
+        with self._storage("read a promotion from") as conn:
+            _, currency, units, _ = self._row(conn, key)
+        return _optional_money(units, currency)
+
+    def record_spent(self, promotion_id: str, amount: Money) -> Money:
+        """Add ``amount`` to what the promotion gave; return the new total."""
+        key = _checked_text(promotion_id, "promotion_id")
+        given, units = _whole_minor_units(amount)
+        code = given.currency.code
+        with self._storage("record what a promotion spent in") as conn:
+            recorded = conn.execute(
+                _SPEND, {"promotion_id": key, "units": units, "currency": code}
+            ).rowcount
+            _, currency, total, data = self._row(conn, key)
+        if recorded == 1:
+            return from_minor_units(int(total), code)
+        raise self._refusal(key, given, self._read(data), currency, total)
+
+    @staticmethod
+    def _refusal(
+        key: str,
+        given: Money,
+        promotion: Promotion,
+        currency: str | None,
+        units: int | None,
+    ) -> CommerceError:
+        """Why the conditional update did not add ``given``."""
+        budget = promotion.budget
+        code = given.currency.code
+        if budget is not None and budget.currency.code != code:
+            return CurrencyMismatchError(expected=budget.currency.code, got=code)
+        if currency is not None and currency != code:
+            return CurrencyMismatchError(expected=currency, got=code)
+        before = from_minor_units(0 if units is None else int(units), code)
+        if given.amount < 0:
+            msg = f"promotion {key!r} has spent {before}: it cannot give back {-given}"
+            return ValidationError(msg, field="amount")
+        if budget is None:  # pragma: no cover - nothing else refuses
+            msg = f"promotion {key!r} cannot record {given}"
+            return StorageError(msg)
+        return PromotionBudgetExceededError(
+            promotion_id=key, budget=budget, spent=before, amount=given
+        )

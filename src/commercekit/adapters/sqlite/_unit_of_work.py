@@ -15,7 +15,10 @@ from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
-from commercekit.adapters.sqlite._promotions import SQLiteCouponUsage
+from commercekit.adapters.sqlite._promotions import (
+    SQLiteCouponUsage,
+    SQLitePromotionRepository,
+)
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.ports import (
@@ -26,7 +29,11 @@ from commercekit.ports import (
     IdFactory,
 )
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
-from commercekit.promotions import CouponUsage, PromotionsUnitOfWork
+from commercekit.promotions import (
+    CouponUsage,
+    PromotionRepository,
+    PromotionsUnitOfWork,
+)
 
 __all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
 
@@ -97,6 +104,7 @@ class SQLiteUnitOfWork(
         self.converter: cattrs.Converter = database.converter
         self.products: ProductRepository = SQLiteProductRepository(self)
         self.price_lists: PriceListRepository = SQLitePriceListRepository(self)
+        self.promotions: PromotionRepository = SQLitePromotionRepository(self)
         self.coupons: CouponUsage = SQLiteCouponUsage(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None

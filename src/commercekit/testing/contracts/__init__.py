@@ -28,8 +28,11 @@ from commercekit.testing.contracts._pricing import (
 )
 from commercekit.testing.contracts._promotions import (
     CouponUsageContract,
+    PromotionRepositoryContract,
     PromotionsUnitOfWorkFactory,
     sample_coupon,
+    sample_promotion,
+    sample_promotions,
 )
 from commercekit.testing.contracts._search import (
     ProductSearchContract,
@@ -50,6 +53,7 @@ __all__ = [
     "PricingUnitOfWorkFactory",
     "ProductRepositoryContract",
     "ProductSearchContract",
+    "PromotionRepositoryContract",
     "PromotionsUnitOfWorkFactory",
     "SampleAggregate",
     "SampleEvent",
@@ -60,4 +64,6 @@ __all__ = [
     "sample_price_list",
     "sample_prices",
     "sample_product",
+    "sample_promotion",
+    "sample_promotions",
 ]

@@ -1,4 +1,8 @@
-"""The contract of :class:`~commercekit.promotions.CouponUsage`."""
+"""The contracts of the promotions context's stores.
+
+:class:`~commercekit.promotions.CouponUsage` and
+:class:`~commercekit.promotions.PromotionRepository`.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,54 @@ import abc
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 from commercekit.errors import (
+    CurrencyMismatchError,
     DuplicateError,
     NotFoundError,
     ValidationError,
     VersionConflictError,
 )
+from commercekit.money import Money, money
 from commercekit.promotions import (
+    AmountOff,
+    AmountOffPerUnit,
+    BundlePrice,
+    BuyXGetY,
     Coupon,
     CouponRedemption,
     CouponUnavailableError,
+    FreeGift,
+    FreeShipping,
+    MinQuantity,
+    MinSubtotal,
+    PercentOff,
+    PercentOffCheapest,
+    Promotion,
+    PromotionBudgetExceededError,
     PromotionsUnitOfWork,
+    Scope,
+    SpendTier,
+    SpendTiers,
+    StoredPromotion,
 )
 
-__all__ = ["CouponUsageContract", "PromotionsUnitOfWorkFactory", "sample_coupon"]
+__all__ = [
+    "CouponUsageContract",
+    "PromotionRepositoryContract",
+    "PromotionsUnitOfWorkFactory",
+    "sample_coupon",
+    "sample_promotion",
+    "sample_promotions",
+]
 
 PromotionsUnitOfWorkFactory = Callable[[], PromotionsUnitOfWork]
-"""Makes a unit of work with the promotions context's coupon store, over one store."""
+"""Makes a unit of work with the promotions context's stores, over one store."""
 
 _AT = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
@@ -611,3 +642,709 @@ class CouponUsageContract(abc.ABC):
         reader.join(timeout=10)
         assert seen == [1, 1, 0, 3, "done"]
         assert self._uses(new_uow) == 1
+
+
+def _eur(amount: str) -> Money:
+    return money(amount, "EUR")
+
+
+_Action = (
+    PercentOff
+    | PercentOffCheapest
+    | AmountOff
+    | AmountOffPerUnit
+    | BuyXGetY
+    | SpendTiers
+    | FreeShipping
+    | BundlePrice
+    | FreeGift
+)
+
+
+def sample_promotion(
+    promotion_id: str = "SPRING-10",
+    *,
+    action: _Action | None = None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    budget: Money | None = None,
+    name: str = "10% off",
+    priority: int = 0,
+) -> Promotion:
+    """A promotion for contract tests: 10% off the order, at any time.
+
+    The arguments set its terms; ``action`` replaces the 10% off.
+
+    >>> sample_promotion("SPRING", budget=money("500.00", "EUR")).budget
+    Money('500.00', 'EUR')
+    """
+    return Promotion(
+        promotion_id=promotion_id,
+        name=name,
+        action=PercentOff(percent=10) if action is None else action,
+        priority=priority,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        budget=budget,
+    )
+
+
+def sample_promotions() -> list[Promotion]:
+    """One promotion of each kind of action, each using many of its fields.
+
+    Between them they hold every kind of condition, scopes with SKUs,
+    products and categories in and out, coupon codes, channels, customer
+    groups, combinability lists, windows given in other time zones, and
+    budgets in currencies of 0, 2 and 3 decimal places: what a store must
+    write and read back unchanged.
+
+    >>> sorted(type(p.action).__name__ for p in sample_promotions())[:3]
+    ['AmountOff', 'AmountOffPerUnit', 'BundlePrice']
+    """
+    shoes = Scope(
+        categories={"shoes", "sneakers"},
+        exclude_skus={"SN-SALE-42", "SN-SALE-43"},
+        exclude_products={"gift-card"},
+    )
+    berlin = timezone(timedelta(hours=2))
+    return [
+        Promotion(
+            promotion_id="percent-off",
+            name="10% off shoes",
+            action=PercentOff(percent=Decimal("12.5"), scope=shoes),
+            conditions=(
+                MinSubtotal(amount=_eur("50.00"), scope=shoes),
+                MinQuantity(quantity=2),
+            ),
+            priority=10,
+            stop_further=True,
+            coupon_codes={"spring-10", "SPRING-11"},
+            valid_from=datetime(2026, 4, 1, tzinfo=berlin),
+            valid_until=datetime(2026, 6, 1, 12, 30, 15, 250, tzinfo=UTC),
+            channels={"web", "app"},
+            customer_groups={"vip", "staff"},
+            budget=_eur("1000.00"),
+        ),
+        Promotion(
+            promotion_id="percent-off-cheapest",
+            name="half off the 2 cheapest socks",
+            action=PercentOffCheapest(
+                percent=50, count=2, scope=Scope(products={"socks", "tights"})
+            ),
+            conditions=(MinQuantity(quantity=3, scope=Scope(products={"socks"})),),
+            combinable_with={"amount-off", "free-shipping"},
+        ),
+        Promotion(
+            promotion_id="amount-off",
+            name="5.00 off",
+            action=AmountOff(amount=money("500", "JPY")),
+            conditions=(MinSubtotal(amount=money("5000", "JPY")),),
+            exclusive=True,
+            budget=money("100000", "JPY"),
+            combinable_with=set(),
+        ),
+        Promotion(
+            promotion_id="amount-off-per-unit",
+            name="0.250 off each",
+            action=AmountOffPerUnit(
+                amount=money("0.250", "KWD"),
+                scope=Scope(skus={"TEA-1", "TEA-2"}, exclude_categories={"gifts"}),
+            ),
+            budget=money("75.125", "KWD"),
+            first_order_only=True,
+        ),
+        Promotion(
+            promotion_id="buy-x-get-y",
+            name="buy 2, get 1 at 50% off",
+            action=BuyXGetY(buy=2, get=1, percent=Decimal("50.00")),
+            priority=-3,
+        ),
+        Promotion(
+            promotion_id="spend-tiers",
+            name="5 off from 50, 15 off from 100",
+            action=SpendTiers(
+                tiers=(
+                    SpendTier(_eur("100.00"), _eur("15.00")),
+                    SpendTier(_eur("50.00"), _eur("5.00")),
+                ),
+                scope=Scope(exclude_categories={"books"}),
+            ),
+        ),
+        Promotion(
+            promotion_id="free-shipping",
+            name="free shipping by DHL",
+            action=FreeShipping(methods={"dhl", "dhl-express"}),
+            conditions=(MinSubtotal(amount=_eur("29.90")),),
+        ),
+        Promotion(
+            promotion_id="bundle-price",
+            name="shoes and socks for 99",
+            action=BundlePrice(items={"SN-W-42": 1, "SOCKS-3": 3}, price=_eur("99.00")),
+        ),
+        Promotion(
+            promotion_id="free-gift",
+            name="a free tote bag",
+            action=FreeGift(sku="TOTE-1", quantity=2),
+            conditions=(MinSubtotal(amount=_eur("75.00")),),
+            channels={"store-berlin"},
+        ),
+    ]
+
+
+_SAMPLES: dict[str, Promotion] = {p.promotion_id: p for p in sample_promotions()}
+
+
+class PromotionRepositoryContract(abc.ABC):
+    """What every :class:`~commercekit.promotions.PromotionRepository` must do.
+
+    The factory returns a function that makes units of work with a
+    ``promotions`` store over one new, empty store (the same factory as
+    :class:`CouponUsageContract`'s, so one test class may run both). Each
+    unit of work it makes must be usable from the thread that makes it: one
+    test reads from a second thread while the first has a transaction open.
+    """
+
+    @abc.abstractmethod
+    def make_promotions_uow_factory(
+        self, tmp_path: Path
+    ) -> PromotionsUnitOfWorkFactory:
+        """Return a maker of promotions units of work over a new, empty store."""
+
+    @pytest.fixture
+    def new_uow(self, tmp_path: Path) -> PromotionsUnitOfWorkFactory:
+        """The factory of this test's store."""
+        return self.make_promotions_uow_factory(tmp_path)
+
+    def _add(self, new_uow: PromotionsUnitOfWorkFactory, *items: Promotion) -> None:
+        with new_uow() as uow:
+            for promotion in items:
+                assert uow.promotions.add(promotion) == 1
+            uow.commit()
+
+    def _get(
+        self, new_uow: PromotionsUnitOfWorkFactory, promotion_id: str
+    ) -> StoredPromotion:
+        with new_uow() as uow:
+            return uow.promotions.get(promotion_id)
+
+    def _ids(self, new_uow: PromotionsUnitOfWorkFactory) -> list[str]:
+        with new_uow() as uow:
+            return [stored.promotion_id for stored in uow.promotions.iterate()]
+
+    def _active(self, new_uow: PromotionsUnitOfWorkFactory, at: datetime) -> list[str]:
+        with new_uow() as uow:
+            return [p.promotion_id for p in uow.promotions.active_at(at)]
+
+    def _spend(
+        self, new_uow: PromotionsUnitOfWorkFactory, amount: Money, key: str = "SPRING"
+    ) -> Money:
+        with new_uow() as uow:
+            total = uow.promotions.record_spent(key, amount)
+            uow.commit()
+        return total
+
+    def _spent(
+        self, new_uow: PromotionsUnitOfWorkFactory, key: str = "SPRING"
+    ) -> Money | None:
+        with new_uow() as uow:
+            return uow.promotions.spent(key)
+
+    # -- storing and loading -------------------------------------------------
+
+    @pytest.mark.parametrize("promotion_id", sorted(_SAMPLES))
+    def test_a_promotion_of_each_kind_reads_back_equal_at_version_1(
+        self, new_uow: PromotionsUnitOfWorkFactory, promotion_id: str
+    ) -> None:
+        promotion = _SAMPLES[promotion_id]
+        self._add(new_uow, promotion)
+        stored = self._get(new_uow, promotion_id)
+        assert stored == StoredPromotion(promotion, 1)
+        assert stored.promotion_id == promotion_id
+        loaded = stored.promotion
+        assert type(loaded.action) is type(promotion.action)
+        assert loaded.conditions == promotion.conditions
+        assert [type(c) for c in loaded.conditions] == [
+            type(c) for c in promotion.conditions
+        ]
+        for instant in (loaded.valid_from, loaded.valid_until):
+            assert instant is None or instant.utcoffset() == timedelta(0)
+        with new_uow() as uow:
+            assert list(uow.promotions.iterate()) == [stored]
+
+    def test_every_kind_reads_back_from_one_store(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        samples = sample_promotions()
+        self._add(new_uow, *samples)
+        with new_uow() as uow:
+            loaded = list(uow.promotions.iterate())
+        assert loaded == [
+            StoredPromotion(p, 1) for p in sorted(samples, key=lambda p: p.promotion_id)
+        ]
+
+    def test_a_promotion_with_defaults_reads_back_equal(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        promotion = sample_promotion("PLAIN")
+        self._add(new_uow, promotion)
+        stored = self._get(new_uow, "PLAIN")
+        assert stored == StoredPromotion(promotion, 1)
+        loaded = stored.promotion
+        assert (loaded.valid_from, loaded.valid_until, loaded.budget) == (
+            None,
+            None,
+            None,
+        )
+        assert loaded.combinable_with is None
+        assert self._spent(new_uow, "PLAIN") is None
+
+    def test_a_taken_id_is_a_duplicate_and_changes_nothing(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", name="first"))
+        with new_uow() as uow:
+            with pytest.raises(DuplicateError, match="SPRING") as info:
+                uow.promotions.add(sample_promotion("SPRING", name="second"))
+            uow.commit()
+        assert (info.value.kind, info.value.key) == ("promotion", "SPRING")
+        stored = self._get(new_uow, "SPRING")
+        assert (stored.promotion.name, stored.version) == ("first", 1)
+
+    def test_ids_are_compared_exactly(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("spring"), sample_promotion("SPRING"))
+        assert self._ids(new_uow) == ["SPRING", "spring"]
+        with new_uow() as uow, pytest.raises(NotFoundError):
+            uow.promotions.get(" spring")
+
+    def test_an_unknown_id_is_not_found(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING"))
+        with new_uow() as uow:
+            with pytest.raises(NotFoundError, match="NOPE") as info:
+                uow.promotions.get("NOPE")
+            assert (info.value.kind, info.value.key) == ("promotion", "NOPE")
+            with pytest.raises(NotFoundError, match="NOPE"):
+                uow.promotions.save(sample_promotion("NOPE"), expected_version=1)
+            with pytest.raises(NotFoundError, match="NOPE"):
+                uow.promotions.remove("NOPE")
+            with pytest.raises(NotFoundError, match="NOPE"):
+                uow.promotions.spent("NOPE")
+            with pytest.raises(NotFoundError, match="NOPE"):
+                uow.promotions.record_spent("NOPE", _eur("1.00"))
+            uow.commit()
+        assert self._ids(new_uow) == ["SPRING"]
+
+    def test_bad_input_is_a_validation_error(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        # A naive instant names no instant: refusing it is the point.
+        naive = datetime(2026, 6, 1, 9)  # noqa: DTZ001
+        not_a_promotion: object = {"promotion_id": "SPRING"}
+        with new_uow() as uow:
+            for bad_id in ("", "  ", "a\x00b"):
+                with pytest.raises(ValidationError) as info:
+                    uow.promotions.get(bad_id)
+                assert info.value.field == "promotion_id"
+            with pytest.raises(ValidationError) as info:
+                uow.promotions.active_at(naive)
+            assert info.value.field == "at"
+            with pytest.raises(ValidationError) as info:
+                uow.promotions.add(not_a_promotion)  # type: ignore[arg-type]
+            assert info.value.field == "promotion"
+            for version in (0, -1, True, "1"):
+                with pytest.raises(ValidationError) as info:
+                    uow.promotions.save(
+                        sample_promotion("SPRING"),
+                        expected_version=version,  # type: ignore[arg-type]
+                    )
+                assert info.value.field == "expected_version"
+            with pytest.raises(ValidationError) as info:
+                uow.promotions.record_spent("SPRING", "5.00")  # type: ignore[arg-type]
+            assert info.value.field == "amount"
+            with pytest.raises(ValidationError, match="minor units") as info:
+                uow.promotions.record_spent("SPRING", _eur("0.005"))
+            assert info.value.field == "amount"
+            assert uow.promotions.spent("SPRING") is None
+            uow.commit()
+        assert self._get(new_uow, "SPRING").version == 1
+
+    # -- saving and removing ---------------------------------------------------
+
+    def test_save_raises_the_version_and_a_stale_copy_conflicts(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", name="10% off"))
+        stale = self._get(new_uow, "SPRING")
+        fresh = self._get(new_uow, "SPRING")
+        changed = attrs.evolve(
+            fresh.promotion,
+            name="15% off",
+            action=PercentOff(percent=15),
+            valid_until=datetime(2026, 9, 1, tzinfo=UTC),
+        )
+        with new_uow() as uow:
+            assert uow.promotions.save(changed, expected_version=fresh.version) == 2
+            uow.commit()
+        with new_uow() as uow:
+            with pytest.raises(VersionConflictError) as info:
+                uow.promotions.save(
+                    attrs.evolve(stale.promotion, name="stale"),
+                    expected_version=stale.version,
+                )
+            uow.commit()
+        assert (info.value.kind, info.value.key) == ("promotion", "SPRING")
+        assert (info.value.expected_version, info.value.actual_version) == (1, 2)
+        assert self._get(new_uow, "SPRING") == StoredPromotion(changed, 2)
+        with new_uow() as uow:
+            assert uow.promotions.save(changed, expected_version=2) == 3
+            assert uow.promotions.save(changed, expected_version=3) == 4
+            uow.commit()
+        assert self._get(new_uow, "SPRING").version == 4
+
+    def test_remove_deletes_the_promotion_and_what_it_spent(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(
+            new_uow,
+            sample_promotion("AUTUMN"),
+            sample_promotion("SPRING", budget=_eur("100.00")),
+        )
+        self._spend(new_uow, _eur("40.00"))
+        with new_uow() as uow:
+            uow.promotions.remove("SPRING")
+            with pytest.raises(NotFoundError):
+                uow.promotions.get("SPRING")
+            uow.commit()
+        assert self._ids(new_uow) == ["AUTUMN"]
+        assert self._active(new_uow, datetime(2026, 1, 1, tzinfo=UTC)) == ["AUTUMN"]
+        with new_uow() as uow:
+            with pytest.raises(NotFoundError):
+                uow.promotions.spent("SPRING")
+            with pytest.raises(NotFoundError):
+                uow.promotions.remove("SPRING")
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        assert self._get(new_uow, "SPRING").version == 1
+        assert self._spent(new_uow) is None
+        assert self._spend(new_uow, _eur("100.00")) == _eur("100.00")
+
+    def test_remove_with_a_stale_version_conflicts(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING"))
+        with new_uow() as uow:
+            uow.promotions.save(
+                sample_promotion("SPRING", name="x"), expected_version=1
+            )
+            uow.commit()
+        with new_uow() as uow:
+            with pytest.raises(VersionConflictError) as info:
+                uow.promotions.remove("SPRING", expected_version=1)
+            uow.commit()
+        assert (info.value.expected_version, info.value.actual_version) == (1, 2)
+        assert self._ids(new_uow) == ["SPRING"]
+        with new_uow() as uow:
+            uow.promotions.remove("SPRING", expected_version=2)
+            uow.commit()
+        assert self._ids(new_uow) == []
+
+    # -- listing -----------------------------------------------------------------
+
+    def test_iterate_yields_every_promotion_by_id(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        ids = ["spring", "Autumn", "winter", "\u00e4-sale", "9-off", "10-off", "b"]
+        with new_uow() as uow:
+            assert list(uow.promotions.iterate()) == []
+        self._add(new_uow, *(sample_promotion(key) for key in ids))
+        with new_uow() as uow:
+            uow.promotions.save(sample_promotion("b", name="x"), expected_version=1)
+            uow.commit()
+        # Code point order: digits, capitals, small letters, then umlauts.
+        expected = ["10-off", "9-off", "Autumn", "b", "spring", "winter", "\u00e4-sale"]
+        assert self._ids(new_uow) == expected
+        with new_uow() as uow:
+            versions = {s.promotion_id: s.version for s in uow.promotions.iterate()}
+        assert versions == {key: 2 if key == "b" else 1 for key in ids}
+
+    def test_active_at_holds_the_window_from_inclusive_until_exclusive(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        start = datetime(2026, 6, 1, tzinfo=UTC)
+        end = datetime(2026, 9, 1, tzinfo=UTC)
+        tick = timedelta(microseconds=1)
+        self._add(
+            new_uow,
+            sample_promotion("summer", valid_from=start, valid_until=end),
+            sample_promotion("always"),
+            sample_promotion("from-june", valid_from=start),
+            sample_promotion("until-september", valid_until=end),
+            sample_promotion("empty", valid_from=end, valid_until=end),
+        )
+        assert self._active(new_uow, start - tick) == ["always", "until-september"]
+        both = ["always", "from-june", "summer", "until-september"]
+        assert self._active(new_uow, start) == both
+        assert self._active(new_uow, end - tick) == both
+        assert self._active(new_uow, end) == ["always", "from-june"]
+        # The instant is compared as an instant, whatever its time zone.
+        berlin = timezone(timedelta(hours=2))
+        assert self._active(new_uow, datetime(2026, 9, 1, 1, 59, tzinfo=berlin)) == (
+            both
+        )
+        assert self._active(new_uow, datetime(2026, 9, 1, 2, tzinfo=berlin)) == [
+            "always",
+            "from-june",
+        ]
+
+    def test_active_at_returns_the_promotions_themselves(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        samples = sample_promotions()
+        self._add(new_uow, *samples)
+        at = datetime(2026, 5, 1, tzinfo=UTC)
+        with new_uow() as uow:
+            active = uow.promotions.active_at(at)
+        assert active == sorted(
+            (
+                p
+                for p in samples
+                if (p.valid_from is None or p.valid_from <= at)
+                and (p.valid_until is None or at < p.valid_until)
+            ),
+            key=lambda p: p.promotion_id,
+        )
+        assert len(active) == len(samples)
+
+    # -- budgets -----------------------------------------------------------------
+
+    def test_recorded_amounts_add_up(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        assert self._spent(new_uow) is None
+        assert self._spend(new_uow, _eur("30.00")) == _eur("30.00")
+        assert self._spend(new_uow, _eur("20.5")) == _eur("50.50")
+        with new_uow() as uow:
+            assert uow.promotions.record_spent("SPRING", _eur("0.01")) == _eur("50.51")
+            assert uow.promotions.record_spent("SPRING", _eur("0.00")) == _eur("50.51")
+            assert uow.promotions.spent("SPRING") == _eur("50.51")
+            uow.commit()
+        assert self._spent(new_uow) == _eur("50.51")
+        # Spending changes neither the promotion nor its version.
+        assert self._get(new_uow, "SPRING") == StoredPromotion(
+            sample_promotion("SPRING", budget=_eur("100.00")), 1
+        )
+
+    def test_the_budget_refuses_the_amount_that_would_pass_it(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        self._spend(new_uow, _eur("95.00"))
+        with new_uow() as uow:
+            with pytest.raises(PromotionBudgetExceededError) as info:
+                uow.promotions.record_spent("SPRING", _eur("10.00"))
+            assert uow.promotions.spent("SPRING") == _eur("95.00")
+            # The block goes on: what is left may still be spent.
+            assert uow.promotions.record_spent("SPRING", _eur("5.00")) == _eur("100.00")
+            uow.commit()
+        error = info.value
+        assert (error.code, error.rule, error.promotion_id) == (
+            "promotion_budget_exceeded",
+            "promotion_budget_exceeded",
+            "SPRING",
+        )
+        assert (error.budget, error.spent, error.amount) == (
+            _eur("100.00"),
+            _eur("95.00"),
+            _eur("10.00"),
+        )
+        assert "SPRING" in str(error)
+        with new_uow() as uow:
+            with pytest.raises(PromotionBudgetExceededError):
+                uow.promotions.record_spent("SPRING", _eur("0.01"))
+            uow.commit()
+        assert self._spent(new_uow) == _eur("100.00")
+
+    def test_an_amount_larger_than_the_whole_budget_is_refused(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=money("500", "JPY")))
+        with new_uow() as uow:
+            with pytest.raises(PromotionBudgetExceededError) as info:
+                uow.promotions.record_spent("SPRING", money("501", "JPY"))
+            uow.commit()
+        assert info.value.spent == money("0", "JPY")
+        assert self._spent(new_uow) is None
+        assert self._spend(new_uow, money("500", "JPY")) == money("500", "JPY")
+
+    def test_a_promotion_without_a_budget_records_without_a_limit(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING"))
+        assert self._spend(new_uow, _eur("999999.99")) == _eur("999999.99")
+        assert self._spend(new_uow, _eur("0.01")) == _eur("1000000.00")
+
+    def test_a_negative_amount_gives_back_but_never_below_zero(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        with new_uow() as uow:
+            with pytest.raises(ValidationError) as info:
+                uow.promotions.record_spent("SPRING", _eur("-1.00"))
+            assert info.value.field == "amount"
+            uow.commit()
+        assert self._spent(new_uow) is None
+        self._spend(new_uow, _eur("100.00"))
+        assert self._spend(new_uow, _eur("-30.00")) == _eur("70.00")
+        with new_uow() as uow:
+            with pytest.raises(ValidationError) as info:
+                uow.promotions.record_spent("SPRING", _eur("-70.01"))
+            assert info.value.field == "amount"
+            uow.commit()
+        assert self._spent(new_uow) == _eur("70.00")
+        assert self._spend(new_uow, _eur("-70.00")) == _eur("0.00")
+        assert self._spend(new_uow, _eur("100.00")) == _eur("100.00")
+
+    def test_amounts_keep_to_one_currency(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(
+            new_uow,
+            sample_promotion("SPRING", budget=_eur("100.00")),
+            sample_promotion("OPEN"),
+        )
+        with new_uow() as uow:
+            with pytest.raises(CurrencyMismatchError) as info:
+                uow.promotions.record_spent("SPRING", money("1.00", "USD"))
+            assert (info.value.expected, info.value.got) == ("EUR", "USD")
+            assert uow.promotions.record_spent("OPEN", money("1.00", "USD")) == money(
+                "1.00", "USD"
+            )
+            with pytest.raises(CurrencyMismatchError) as info:
+                uow.promotions.record_spent("OPEN", _eur("1.00"))
+            assert (info.value.expected, info.value.got) == ("USD", "EUR")
+            uow.commit()
+        assert self._spent(new_uow) is None
+        assert self._spent(new_uow, "OPEN") == money("1.00", "USD")
+
+    def test_a_budget_cannot_be_saved_below_what_was_spent(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        self._spend(new_uow, _eur("60.00"))
+        for budget in (_eur("59.99"), money("100.00", "USD")):
+            with new_uow() as uow:
+                with pytest.raises(ValidationError) as info:
+                    uow.promotions.save(
+                        sample_promotion("SPRING", budget=budget), expected_version=1
+                    )
+                uow.commit()
+            assert info.value.field == "budget"
+        assert self._get(new_uow, "SPRING").promotion.budget == _eur("100.00")
+        with new_uow() as uow:
+            # Down to what was spent: nothing more may be spent.
+            lowered = sample_promotion("SPRING", budget=_eur("60.00"))
+            assert uow.promotions.save(lowered, expected_version=1) == 2
+            with pytest.raises(PromotionBudgetExceededError):
+                uow.promotions.record_spent("SPRING", _eur("0.01"))
+            # Without a budget, anything may.
+            unlimited = sample_promotion("SPRING")
+            assert uow.promotions.save(unlimited, expected_version=2) == 3
+            assert uow.promotions.record_spent("SPRING", _eur("500.00")) == _eur(
+                "560.00"
+            )
+            uow.commit()
+        assert self._spent(new_uow) == _eur("560.00")
+
+    # -- transactions ----------------------------------------------------------
+
+    def test_a_block_left_without_commit_keeps_nothing(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        self._add(new_uow, sample_promotion("SPRING", budget=_eur("100.00")))
+        self._spend(new_uow, _eur("10.00"))
+        with new_uow() as uow:
+            uow.promotions.add(sample_promotion("NEW"))
+            uow.promotions.save(
+                sample_promotion("SPRING", name="x", budget=_eur("100.00")),
+                expected_version=1,
+            )
+            uow.promotions.record_spent("SPRING", _eur("50.00"))
+            uow.promotions.record_spent("NEW", _eur("5.00"))
+            # The block reads its own writes.
+            assert uow.promotions.spent("SPRING") == _eur("60.00")
+            assert [s.promotion_id for s in uow.promotions.iterate()] == [
+                "NEW",
+                "SPRING",
+            ]
+        assert self._ids(new_uow) == ["SPRING"]
+        assert self._get(new_uow, "SPRING").version == 1
+        assert self._spent(new_uow) == _eur("10.00")
+        with new_uow() as uow:
+            uow.promotions.record_spent("SPRING", _eur("90.00"))
+            uow.promotions.remove("SPRING")
+            uow.rollback()
+        assert self._ids(new_uow) == ["SPRING"]
+        assert self._spent(new_uow) == _eur("10.00")
+
+    def test_another_unit_of_work_does_not_see_uncommitted_changes(
+        self, new_uow: PromotionsUnitOfWorkFactory
+    ) -> None:
+        """A reader in another thread, while a writer's block is open.
+
+        An adapter that serializes units of work makes the reader wait until
+        the writer is done; one that does not lets it read at once. Either
+        way, it never sees what the writer did not commit.
+        """
+        at = datetime(2026, 6, 1, tzinfo=UTC)
+        self._add(
+            new_uow,
+            sample_promotion("SPRING", budget=_eur("100.00")),
+            sample_promotion("GONE"),
+        )
+        self._spend(new_uow, _eur("10.00"))
+        reading = threading.Event()
+        done = threading.Event()
+        seen: list[object] = []
+
+        def read() -> None:
+            try:
+                reading.set()
+                with new_uow() as uow:
+                    stored = uow.promotions.get("SPRING")
+                    seen.append((stored.promotion.name, stored.version))
+                    seen.append(uow.promotions.spent("SPRING"))
+                    seen.append([s.promotion_id for s in uow.promotions.iterate()])
+                    seen.append([p.promotion_id for p in uow.promotions.active_at(at)])
+                    with pytest.raises(NotFoundError):
+                        uow.promotions.get("NEW")
+                    seen.append("done")
+            except BaseException as exc:  # the assertions report it
+                seen.append(exc)
+            finally:
+                done.set()
+
+        reader = threading.Thread(target=read)
+        with new_uow() as uow:
+            uow.promotions.add(sample_promotion("NEW"))
+            uow.promotions.save(
+                sample_promotion("SPRING", name="changed", budget=_eur("100.00")),
+                expected_version=1,
+            )
+            uow.promotions.record_spent("SPRING", _eur("40.00"))
+            uow.promotions.remove("GONE")
+            reader.start()
+            assert reading.wait(timeout=10)
+            done.wait(timeout=0.2)  # time for an adapter that does not wait
+        reader.join(timeout=10)
+        assert seen == [
+            ("10% off", 1),
+            _eur("10.00"),
+            ["GONE", "SPRING"],
+            ["GONE", "SPRING"],
+            "done",
+        ]
+        assert self._spent(new_uow) == _eur("10.00")
