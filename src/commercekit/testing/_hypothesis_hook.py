@@ -58,6 +58,8 @@ def register_strategies() -> None:
         AmountOffPerUnit,
         BundlePrice,
         BuyXGetY,
+        Coupon,
+        CouponRedemption,
         FreeGift,
         FreeShipping,
         ItemFacts,
@@ -67,9 +69,11 @@ def register_strategies() -> None:
         PercentOffCheapest,
         Promotion,
         PromotionContext,
+        PromotionResult,
         Scope,
         SpendTier,
         SpendTiers,
+        StoredPromotion,
     )
     from commercekit.values import CustomerFacts  # noqa: PLC0415
 
@@ -116,3 +120,7 @@ def register_strategies() -> None:
         st.register_type_strategy(action, _lazy("promotion_actions", kinds=[action]))
     st.register_type_strategy(Promotion, _lazy("promotions"))
     st.register_type_strategy(PromotionContext, _lazy("promotion_contexts"))
+    st.register_type_strategy(Coupon, _lazy("coupons"))
+    st.register_type_strategy(CouponRedemption, _lazy("coupon_redemptions"))
+    st.register_type_strategy(StoredPromotion, _lazy("stored_promotions"))
+    st.register_type_strategy(PromotionResult, _lazy("promotion_results"))

@@ -64,10 +64,13 @@ from commercekit.pricing import (
     vat_id,
 )
 from commercekit.promotions import (
+    SAFE_ALPHABET,
     AmountOff,
     AmountOffPerUnit,
     BundlePrice,
     BuyXGetY,
+    Coupon,
+    CouponRedemption,
     FreeGift,
     FreeShipping,
     ItemFacts,
@@ -77,13 +80,18 @@ from commercekit.promotions import (
     PercentOffCheapest,
     Promotion,
     PromotionContext,
+    PromotionResult,
     Scope,
     SpendTier,
     SpendTiers,
+    StoredPromotion,
+    apply_promotions,
 )
 from commercekit.values import CustomerFacts, Sku, TaxCategory
 
 __all__ = [
+    "coupon_redemptions",
+    "coupons",
     "currencies",
     "customer_facts",
     "discounts",
@@ -105,6 +113,7 @@ __all__ = [
     "products",
     "promotion_actions",
     "promotion_contexts",
+    "promotion_results",
     "promotions",
     "resolved_prices",
     "rounding_policies",
@@ -112,6 +121,7 @@ __all__ = [
     "search_queries",
     "skus",
     "spend_tiers",
+    "stored_promotions",
     "tax_contexts",
     "tax_decisions",
     "tax_rates",
@@ -1374,3 +1384,83 @@ def promotion_contexts(
             max_size=3,
         ),
     )
+
+
+def coupons() -> st.SearchStrategy[Coupon]:
+    """Draw coupons with codes of the safe alphabet.
+
+    A code of :data:`~commercekit.promotions.SAFE_ALPHABET` (sometimes with a
+    prefix), a promotion id, an optional window of whole hours around
+    2026-01-05 09:00 UTC, and optional limits in total (0 to 5) and per
+    customer (0 to 2).
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Coupon:
+        prefix = draw(st.sampled_from(["", "XMAS-", "VIP-"]))
+        body = draw(st.text(SAFE_ALPHABET, min_size=4, max_size=10))
+        start = draw(st.none() | st.integers(-_HOURS_AROUND, 0))
+        length = draw(st.none() | st.integers(1, 2 * _HOURS_AROUND))
+        valid_from = None if start is None else _AROUND + timedelta(hours=start)
+        valid_until = None
+        if length is not None:
+            base = valid_from if valid_from is not None else _AROUND
+            valid_until = base + timedelta(hours=length)
+        return Coupon(
+            code=prefix + body,
+            promotion_id=draw(st.sampled_from(_PROMOTION_IDS)),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            usage_limit=draw(st.none() | st.integers(0, 5)),
+            per_customer_limit=draw(st.none() | st.integers(0, 2)),
+        )
+
+    return build()
+
+
+def coupon_redemptions() -> st.SearchStrategy[CouponRedemption]:
+    """Draw records of a coupon of :func:`coupons` redeemed for an order."""
+    return st.builds(
+        CouponRedemption,
+        code=coupons().map(lambda coupon: coupon.code),
+        order_id=st.from_regex(r"ord-[0-9]{1,6}", fullmatch=True),
+        customer=st.sampled_from(["c-1", "c-2", "guest@example.com"]),
+        redeemed_at=st.integers(0, _HOURS_AROUND).map(
+            lambda hours: _AROUND + timedelta(hours=hours)
+        ),
+    )
+
+
+def stored_promotions(currency: str = "EUR") -> st.SearchStrategy[StoredPromotion]:
+    """Draw a promotion of :func:`promotions` with the version a store gave it."""
+    return st.builds(
+        StoredPromotion,
+        promotion=promotions(currency),
+        version=st.integers(1, 50),
+    )
+
+
+def promotion_results(currency: str = "EUR") -> st.SearchStrategy[PromotionResult]:
+    """Draw results of :func:`~commercekit.promotions.apply_promotions`.
+
+    Up to five cart lines of :func:`line_items` (each its own key) meet up
+    to four promotions of :func:`promotions` in a sale of
+    :func:`promotion_contexts`; the result is what the library computes.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> PromotionResult:
+        lines = draw(
+            st.lists(line_items(currency), max_size=5, unique_by=lambda line: line.key)
+        )
+        offers = draw(
+            st.lists(
+                promotions(currency),
+                max_size=4,
+                unique_by=lambda promotion: promotion.promotion_id,
+            )
+        )
+        context = draw(promotion_contexts(currency))
+        return apply_promotions(lines, offers, context=context)
+
+    return build()

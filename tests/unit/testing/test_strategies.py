@@ -52,10 +52,13 @@ from commercekit.pricing import (
     vat_id,
 )
 from commercekit.promotions import (
+    SAFE_ALPHABET,
     AmountOff,
     AmountOffPerUnit,
     BundlePrice,
     BuyXGetY,
+    Coupon,
+    CouponRedemption,
     FreeGift,
     FreeShipping,
     ItemFacts,
@@ -65,9 +68,11 @@ from commercekit.promotions import (
     PercentOffCheapest,
     Promotion,
     PromotionContext,
+    PromotionResult,
     Scope,
     SpendTier,
     SpendTiers,
+    StoredPromotion,
     apply_promotions,
 )
 from commercekit.testing import strategies as cks
@@ -765,3 +770,38 @@ def test_drawn_promotions_apply_to_drawn_carts(
     accounted = [entry.promotion_id for entry in result.applied]
     accounted += [entry.promotion_id for entry in result.not_applied]
     assert sorted(accounted) == sorted(p.promotion_id for p in promotion_set)
+
+
+def _coupon_code_is_safe(coupon: Coupon) -> bool:
+    body = coupon.code.removeprefix("XMAS-").removeprefix("VIP-")
+    return bool(body) and set(body) <= set(SAFE_ALPHABET)
+
+
+def _result_adds_up(result: PromotionResult) -> bool:
+    given = sum(
+        (applied.amount for applied in result.applied),
+        Money("0", result.discount_total.currency),
+    )
+    return given == result.discount_total
+
+
+STORE_TYPES: dict[type[Any], Callable[[Any], bool]] = {
+    Coupon: _coupon_code_is_safe,
+    CouponRedemption: lambda redemption: redemption.order_id.startswith("ord-"),
+    StoredPromotion: lambda stored: stored.version >= 1,
+    PromotionResult: _result_adds_up,
+}
+
+
+@pytest.mark.parametrize("kind", list(STORE_TYPES), ids=lambda kind: kind.__name__)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_from_type_builds_coupons_stored_promotions_and_results(
+    kind: type[Any], data: st.DataObject
+) -> None:
+    """Coupons carry safe codes, stored promotions a version from 1, and a
+    drawn result is what apply_promotions computed: its applied amounts add
+    up to its discount total."""
+    value = data.draw(st.from_type(kind))
+    assert type(value) is kind
+    assert STORE_TYPES[kind](value)
