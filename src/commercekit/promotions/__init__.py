@@ -51,6 +51,7 @@ from commercekit.promotions._model import (
 )
 from commercekit.promotions._ports import PromotionRepository, StoredPromotion
 from commercekit.promotions._serialization import register_promotion_hooks
+from commercekit.promotions._service import CouponCheck, check_coupons
 
 __all__ = [
     "COUPON_RULES",
@@ -61,6 +62,7 @@ __all__ = [
     "BundlePrice",
     "BuyXGetY",
     "Coupon",
+    "CouponCheck",
     "CouponRedemption",
     "CouponUnavailableError",
     "CouponUsage",
@@ -86,6 +88,7 @@ __all__ = [
     "StoredPromotion",
     "Threshold",
     "apply_promotions",
+    "check_coupons",
     "generate_codes",
     "normalize_code",
     "register_promotion_hooks",

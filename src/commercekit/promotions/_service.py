@@ -1,0 +1,87 @@
+"""Use cases of promotions that read the coupon store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import attrs
+
+from commercekit.errors import NotFoundError, ValidationError
+from commercekit.promotions._coupon_ports import PromotionsUnitOfWork
+from commercekit.promotions._coupons import normalize_code
+from commercekit.promotions._errors import CouponUnavailableError
+from commercekit.values import as_utc
+
+__all__ = ["CouponCheck", "check_coupons"]
+
+
+@attrs.frozen(kw_only=True)
+class CouponCheck:
+    """What a cart's coupon codes are worth right now.
+
+    Args:
+        usable: The codes that may be used (normalized), in the order given.
+        refused: Each refused code (as entered) with the reason: one of the
+            rules of :data:`~commercekit.promotions.COUPON_RULES`, or
+            ``"coupon_unknown"``.
+    """
+
+    usable: tuple[str, ...]
+    refused: tuple[tuple[str, str], ...]
+
+
+def check_coupons(
+    codes: Iterable[str],
+    *,
+    uow: PromotionsUnitOfWork,
+    customer: str | None,
+    at: datetime,
+) -> CouponCheck:
+    """Check coupon codes for a cart before checkout, without using them.
+
+    A code is usable when its coupon exists, its window holds ``at``, and
+    its limits in total and for ``customer`` (if known) leave a use. The
+    check reserves nothing: the redemption at order placement
+    (:meth:`CouponUsage.redeem <commercekit.promotions.CouponUsage.redeem>`)
+    decides, atomically. Pass :attr:`CouponCheck.usable` to
+    :class:`~commercekit.promotions.PromotionContext`, and show the refusals.
+
+    Raises:
+        ValidationError: for a code that is not text, or a naive ``at``.
+    """
+    instant = as_utc(at, field="at")
+    given: object = codes  # checked at run time too, for untyped callers
+    if isinstance(given, str):
+        msg = f"pass a list of coupon codes, not the single text {given!r}"
+        raise ValidationError(msg, field="codes")
+    usable: list[str] = []
+    refused: list[tuple[str, str]] = []
+    with uow:
+        for entered in codes:
+            code = normalize_code(entered)
+            if code in usable:
+                continue
+            try:
+                coupon = uow.coupons.get(code)
+                coupon.check_usable(instant)
+            except NotFoundError:
+                refused.append((entered, "coupon_unknown"))
+                continue
+            except CouponUnavailableError as error:
+                refused.append((entered, error.rule))
+                continue
+            limit = coupon.usage_limit
+            if limit is not None and uow.coupons.uses(code) >= limit:
+                refused.append((entered, "coupon_used_up"))
+                continue
+            per_customer = coupon.per_customer_limit
+            if (
+                customer is not None
+                and per_customer is not None
+                and uow.coupons.uses_by(code, customer) >= per_customer
+            ):
+                refused.append((entered, "coupon_customer_limit"))
+                continue
+            usable.append(code)
+    return CouponCheck(usable=tuple(usable), refused=tuple(refused))
