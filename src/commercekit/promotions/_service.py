@@ -44,7 +44,7 @@ def check_coupons(
     its limits in total and for ``customer`` (if known) leave a use. The
     check reserves nothing: the redemption at order placement
     (:meth:`CouponUsage.redeem <commercekit.promotions.CouponUsage.redeem>`)
-    decides, atomically. Pass :attr:`CouponCheck.usable` to
+    decides, atomically. Pass its ``usable`` codes to
     :class:`~commercekit.promotions.PromotionContext`, and show the refusals.
 
     Raises:
