@@ -8,6 +8,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from commercekit.adapters._checks import (
+    _check_expected_version,
+    _check_promotion,
+    _whole_minor_units,
+)
 from commercekit.errors import (
     CurrencyMismatchError,
     DuplicateError,
@@ -15,7 +20,7 @@ from commercekit.errors import (
     ValidationError,
     VersionConflictError,
 )
-from commercekit.money import Money, from_minor_units, minor_units
+from commercekit.money import Money, from_minor_units
 from commercekit.promotions import (
     Coupon,
     CouponRedemption,
@@ -193,35 +198,6 @@ class InMemoryCouponUsage(CouponUsage):
         return sum(1 for used in self._ledger(key).active() if used.customer == who)
 
 
-def _promotion(value: object) -> Promotion:
-    if not isinstance(value, Promotion):
-        msg = f"promotion must be a Promotion, not {value!r}"
-        raise ValidationError(msg, field="promotion")
-    return value
-
-
-def _expected(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = f"expected_version must be a whole number from 1, not {value!r}"
-        raise ValidationError(msg, field="expected_version")
-    return value
-
-
-def _whole_minor_units(value: object) -> tuple[Money, int]:
-    """``value`` and its count of minor units, if it is a whole number of them."""
-    if not isinstance(value, Money):
-        msg = f"amount must be Money, such as money('5.00', 'EUR'), not {value!r}"
-        raise ValidationError(msg, field="amount")
-    units = value.amount.scaleb(minor_units(value.currency))
-    if units != units.to_integral_value():
-        msg = (
-            f"amount must be whole minor units of {value.currency.code}, "
-            f"not {value.amount}"
-        )
-        raise ValidationError(msg, field="amount")
-    return value, int(units)
-
-
 def _same_currency(expected: Money | None, amount: Money) -> None:
     if expected is not None and expected.currency != amount.currency:
         raise CurrencyMismatchError(
@@ -279,7 +255,7 @@ class InMemoryPromotionRepository(PromotionRepository):
 
     def add(self, promotion: Promotion) -> int:
         """Store a new promotion at version 1; return 1."""
-        checked = _promotion(promotion)
+        checked = _check_promotion(promotion)
         if self._uow.read(_PROMOTIONS, checked.promotion_id) is not None:
             raise DuplicateError(kind="promotion", key=checked.promotion_id)
         self._uow.write(_PROMOTIONS, checked.promotion_id, StoredPromotion(checked, 1))
@@ -291,8 +267,8 @@ class InMemoryPromotionRepository(PromotionRepository):
 
     def save(self, promotion: Promotion, *, expected_version: int) -> int:
         """Replace the promotion, if it is still at ``expected_version``."""
-        checked = _promotion(promotion)
-        expected = _expected(expected_version)
+        checked = _check_promotion(promotion)
+        expected = _check_expected_version(expected_version)
         stored = self._stored(checked.promotion_id)
         self._check_version(stored, expected)
         _check_budget(checked, self._spent(checked.promotion_id))
@@ -306,7 +282,7 @@ class InMemoryPromotionRepository(PromotionRepository):
         """Delete the promotion and what it spent."""
         stored = self._stored(promotion_id)
         if expected_version is not None:
-            self._check_version(stored, _expected(expected_version))
+            self._check_version(stored, _check_expected_version(expected_version))
         self._uow.remove(_PROMOTIONS, stored.promotion_id)
         self._uow.remove(_SPENT, stored.promotion_id)
 

@@ -6,13 +6,18 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Collection, Iterator
-from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import cattrs
 
+from commercekit.adapters.sqlite._columns import (
+    _instant,
+    _optional_instant,
+    _optional_text,
+    _text,
+)
 from commercekit.errors import (
     CommerceError,
     DuplicateError,
@@ -33,7 +38,7 @@ from commercekit.pricing import (
     PriceMode,
     PriceTier,
 )
-from commercekit.values import Sku, as_utc
+from commercekit.values import Sku
 
 if TYPE_CHECKING:
     from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
@@ -54,23 +59,6 @@ _PRICES_FOR = (
 
 _PriceRow = tuple[str, str, str]
 """A stored price without its keys: tiers JSON, ``since`` text, base amount."""
-
-
-def _text(value: datetime) -> str:
-    # Fixed width, so text order is time order (the history is sorted by it).
-    return as_utc(value).isoformat(timespec="microseconds")
-
-
-def _optional_text(value: datetime | None) -> str | None:
-    return None if value is None else _text(value)
-
-
-def _instant(text: str) -> datetime:
-    return as_utc(datetime.fromisoformat(text))
-
-
-def _optional_instant(text: str | None) -> datetime | None:
-    return None if text is None else _instant(text)
 
 
 @contextlib.contextmanager

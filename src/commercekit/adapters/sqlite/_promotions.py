@@ -11,6 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from commercekit.adapters._checks import (
+    _check_expected_version,
+    _check_promotion,
+    _whole_minor_units,
+)
+from commercekit.adapters.sqlite._columns import (
+    _instant,
+    _optional_instant,
+    _optional_text,
+    _text,
+)
 from commercekit.errors import (
     CommerceError,
     CurrencyMismatchError,
@@ -65,23 +76,6 @@ _RECORD_AGAIN = (
     "WHERE code = :code AND order_id = :order_id AND released_at IS NOT NULL "
     "AND " + _BELOW_CUSTOMER_LIMIT
 )
-
-
-def _text(value: datetime) -> str:
-    # Fixed width, so text order is time order.
-    return as_utc(value).isoformat(timespec="microseconds")
-
-
-def _optional_text(value: datetime | None) -> str | None:
-    return None if value is None else _text(value)
-
-
-def _instant(text: str) -> datetime:
-    return as_utc(datetime.fromisoformat(text))
-
-
-def _optional_instant(text: str | None) -> datetime | None:
-    return None if text is None else _instant(text)
 
 
 def _checked_text(value: object, field: str) -> str:
@@ -381,35 +375,6 @@ WHERE (valid_until IS NULL OR valid_until > :at)
 """
 
 
-def _promotion(value: object) -> Promotion:
-    if not isinstance(value, Promotion):
-        msg = f"promotion must be a Promotion, not {value!r}"
-        raise ValidationError(msg, field="promotion")
-    return value
-
-
-def _expected(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        msg = f"expected_version must be a whole number from 1, not {value!r}"
-        raise ValidationError(msg, field="expected_version")
-    return value
-
-
-def _whole_minor_units(value: object) -> tuple[Money, int]:
-    """``value`` and its count of minor units, if it is a whole number of them."""
-    if not isinstance(value, Money):
-        msg = f"amount must be Money, such as money('5.00', 'EUR'), not {value!r}"
-        raise ValidationError(msg, field="amount")
-    units = value.amount.scaleb(minor_units(value.currency))
-    if units != units.to_integral_value():
-        msg = (
-            f"amount must be whole minor units of {value.currency.code}, "
-            f"not {value.amount}"
-        )
-        raise ValidationError(msg, field="amount")
-    return value, int(units)
-
-
 def _budget_units(promotion: Promotion) -> tuple[str | None, int | None]:
     """The budget's currency and its whole minor units (any fraction cut off)."""
     budget = promotion.budget
@@ -513,7 +478,7 @@ class SQLitePromotionRepository(PromotionRepository):
 
     def add(self, promotion: Promotion) -> int:
         """Store a new promotion at version 1; return 1."""
-        checked = _promotion(promotion)
+        checked = _check_promotion(promotion)
         columns = self._columns(checked)
         with self._storage("write a promotion to") as conn:
             try:
@@ -543,8 +508,8 @@ class SQLitePromotionRepository(PromotionRepository):
 
         What the promotion spent stays as it is.
         """
-        checked = _promotion(promotion)
-        expected = _expected(expected_version)
+        checked = _check_promotion(promotion)
+        expected = _check_expected_version(expected_version)
         key = checked.promotion_id
         columns = self._columns(checked)
         with self._storage("write a promotion to") as conn:
@@ -567,7 +532,11 @@ class SQLitePromotionRepository(PromotionRepository):
     def remove(self, promotion_id: str, *, expected_version: int | None = None) -> None:
         """Delete the promotion and what it spent."""
         key = _checked_text(promotion_id, "promotion_id")
-        expected = None if expected_version is None else _expected(expected_version)
+        expected = (
+            None
+            if expected_version is None
+            else _check_expected_version(expected_version)
+        )
         with self._storage("delete a promotion from") as conn:
             version, _, _, _ = self._row(conn, key)
             if expected is not None:
