@@ -111,6 +111,29 @@ def _unstructure_set(
     return unstructure
 
 
+def _structure_set(
+    type_: Any, converter: cattrs.Converter
+) -> Callable[[Any, Any], Any]:
+    args = typing.get_args(type_)
+    item_type = args[0] if args else Any
+    element = converter.get_structure_hook(item_type) if args else None
+    origin = typing.get_origin(type_) or type_
+    build: Callable[[Iterable[Any]], Any] = (
+        set if origin in (set, collections.abc.MutableSet) else frozenset
+    )
+
+    def structure(value: Any, _: Any) -> Any:
+        # A text is iterable too, and would become a set of its letters.
+        if isinstance(value, str | bytes | dict) or not isinstance(value, Iterable):
+            msg = f"expected a list of values, not {value!r}"
+            raise ValidationError(msg)
+        if element is None:
+            return build(value)
+        return build(element(item, item_type) for item in value)
+
+    return structure
+
+
 def register_hooks(install: Callable[[cattrs.Converter], None]) -> None:
     """Have every converter that :func:`make_converter` builds call ``install``.
 
@@ -156,6 +179,9 @@ def make_converter() -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook_factory(
         _is_set, lambda type_: _unstructure_set(type_, converter)
+    )
+    converter.register_structure_hook_factory(
+        _is_set, lambda type_: _structure_set(type_, converter)
     )
     with _installers_lock:
         installers = list(_installers)

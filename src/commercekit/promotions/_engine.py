@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -16,6 +18,7 @@ from commercekit.money import (
     from_minor_units,
     get_currency,
     minor_units,
+    quantize,
 )
 from commercekit.pricing import Discount, LineItem
 from commercekit.promotions._coupons import normalize_code
@@ -83,7 +86,41 @@ def _spent(value: object) -> Mapping[str, Money]:
     if not isinstance(value, Mapping):
         msg = f"spent must map promotion ids to amounts, not {value!r}"
         raise ValidationError(msg, field="spent")
+    for key, amount in value.items():
+        if (
+            not isinstance(key, str)
+            or not isinstance(amount, Money)
+            or amount.amount < 0
+            or quantize(amount) != amount
+        ):
+            msg = (
+                "spent must map promotion ids to amounts of zero or more in "
+                f"whole minor units, not {key!r}: {amount!r}"
+            )
+            raise ValidationError(msg, field="spent")
     return dict(value)
+
+
+def _optional_text(
+    _: object, attribute: attrs.Attribute[str | None], value: object
+) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        msg = f"{attribute.name} must be text or None, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _customer(value: object) -> CustomerFacts:
+    if not isinstance(value, CustomerFacts):
+        msg = f"customer must be CustomerFacts, not {value!r}"
+        raise ValidationError(msg, field="customer")
+    return value
+
+
+def _shipping_price(value: object) -> Money | None:
+    if value is not None and not isinstance(value, Money):
+        msg = f"shipping_price must be Money or None, not {value!r}"
+        raise ValidationError(msg, field="shipping_price")
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -105,11 +142,11 @@ class PromotionContext:
 
     currency: str = attrs.field(converter=_currency)
     at: datetime = attrs.field(converter=_at)
-    channel: str | None = None
-    customer: CustomerFacts = attrs.field(factory=CustomerFacts)
+    channel: str | None = attrs.field(default=None, validator=_optional_text)
+    customer: CustomerFacts = attrs.field(factory=CustomerFacts, converter=_customer)
     coupon_codes: tuple[str, ...] = attrs.field(default=(), converter=_codes)
-    shipping_method: str | None = None
-    shipping_price: Money | None = None
+    shipping_method: str | None = attrs.field(default=None, validator=_optional_text)
+    shipping_price: Money | None = attrs.field(default=None, converter=_shipping_price)
     max_coupons: int = attrs.field(default=1, converter=_max_coupons)
     spent: Mapping[str, Money] = attrs.field(factory=dict, converter=_spent)
 
@@ -131,6 +168,7 @@ class Reason(enum.StrEnum):
     STOPPED = "stopped"
     BETTER_DEAL = "better_deal"
     NOTHING_TO_DISCOUNT = "nothing_to_discount"
+    CURRENCY = "currency"
     SHIPPING_METHOD = "shipping_method"
 
 
@@ -284,19 +322,38 @@ def _share(cart: _Cart, amount: int, indexes: list[int]) -> dict[int, int]:
     return dict(zip(indexes, _split(amount, weights, keys), strict=True))
 
 
+def _half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` rounded half up; both non-negative."""
+    quotient, remainder = divmod(numerator, denominator)
+    return quotient + (2 * remainder >= denominator)
+
+
 def _cheapest_units(cart: _Cart, indexes: list[int]) -> list[int]:
-    """One entry per unit in scope (its line), cheapest first, ties by key."""
+    """One entry per unit in scope (its line), cheapest first, ties by key.
+
+    A unit is worth its share of what its line costs now, after the
+    promotions before, so that two discounts never count one price twice.
+    """
     units = [i for i in indexes for _ in range(cart.lines[i].quantity)]
-    units.sort(key=lambda i: (cart.lines[i].unit_price.amount, cart.lines[i].key))
+    units.sort(
+        key=lambda i: (
+            Fraction(cart.totals[i], cart.lines[i].quantity),
+            cart.lines[i].key,
+        )
+    )
     return units
 
 
 def _per_unit(cart: _Cart, units: list[int], percent: Decimal) -> dict[int, int]:
-    found: dict[int, int] = {}
+    """``percent`` off the units chosen: per line, of their share, rounded once."""
+    chosen: dict[int, int] = {}
     for index in units:
-        off = _round(cart.unit_units(index) * percent / 100)
-        found[index] = min(found.get(index, 0) + off, cart.totals[index])
-    return found
+        chosen[index] = chosen.get(index, 0) + 1
+    top, bottom = percent.as_integer_ratio()
+    return {
+        i: _half_up(cart.totals[i] * count * top, cart.lines[i].quantity * 100 * bottom)
+        for i, count in chosen.items()
+    }
 
 
 def _discounts(action: Action, cart: _Cart) -> dict[int, int]:  # noqa: PLR0911
@@ -357,7 +414,7 @@ def _bundle(action: BundlePrice, cart: _Cart) -> dict[int, int]:
             used = min(need, cart.lines[i].quantity)
             if not used:
                 continue
-            worth = _round(cart.unit_units(i) * used)
+            worth = _half_up(cart.totals[i] * used, cart.lines[i].quantity)
             weights[i] = weights.get(i, 0) + worth
             value += worth
             need -= used
@@ -365,10 +422,23 @@ def _bundle(action: BundlePrice, cart: _Cart) -> dict[int, int]:
     if saving <= 0:
         return {}
     indexes = sorted(weights)
-    capped = [min(weights[i], cart.totals[i]) for i in indexes]
+    shares = [weights[i] for i in indexes]
     keys = [cart.lines[i].key for i in indexes]
-    parts = _split(min(saving, sum(capped)), capped, keys)
+    parts = _split(saving, shares, keys)
     return dict(zip(indexes, parts, strict=True))
+
+
+def _currencies(value: object) -> set[str]:
+    """The currencies of every amount in a promotion, its action and conditions."""
+    if isinstance(value, Money):
+        return {value.currency.code}
+    if isinstance(value, tuple | list | frozenset):
+        return set().union(*(_currencies(item) for item in value))
+    kind: Any = type(value)
+    if attrs.has(kind):
+        fields = attrs.fields(kind)
+        return set().union(*(_currencies(getattr(value, f.name)) for f in fields))
+    return set()
 
 
 def _eligibility(  # noqa: PLR0911 - one reason each
@@ -376,6 +446,9 @@ def _eligibility(  # noqa: PLR0911 - one reason each
 ) -> tuple[Reason, str] | None:
     """Why ``promotion`` cannot apply to this sale at all, if it cannot."""
     at = context.at
+    other = sorted(_currencies(promotion) - {context.currency})
+    if other:
+        return Reason.CURRENCY, f"its amounts are in {', '.join(other)}"
     if promotion.valid_from is not None and at < promotion.valid_from:
         return Reason.NOT_STARTED, f"starts {promotion.valid_from.isoformat()}"
     if promotion.valid_until is not None and at >= promotion.valid_until:
@@ -534,14 +607,22 @@ def _run(
             if context.shipping_price is not None:
                 run.shipping_value = cart.units_of(context.shipping_price)
         elif isinstance(action, FreeGift):
-            run.gifts.append(
-                LineItem(
-                    sku=action.sku,
-                    quantity=action.quantity,
-                    unit_price=cart.money(0),
-                    key=f"gift:{promotion.promotion_id}:{action.sku}",
+            key = f"gift:{promotion.promotion_id}:{action.sku}"
+            if not cart.lines:
+                message = "a gift comes with goods; the cart is empty"
+                run.not_applied.append(
+                    _not_applied(promotion, Reason.NOTHING_TO_DISCOUNT, message)
                 )
-            )
+                continue
+            if all(line.key != key for line in cart.lines):
+                run.gifts.append(
+                    LineItem(
+                        sku=action.sku,
+                        quantity=action.quantity,
+                        unit_price=cart.money(0),
+                        key=key,
+                    )
+                )
             gifts = (action.sku,)
         elif not total:
             message = "nothing in the cart to discount"
@@ -584,6 +665,13 @@ def _cart(
         subtotal - sum(_round(d.amount.amount.scaleb(places)) for d in line.discounts)
         for subtotal, line in zip(subtotals, lines, strict=True)
     ]
+    for total, line in zip(totals, lines, strict=True):
+        if total < 0:
+            msg = (
+                f"the discounts of line {line.key!r} add up to more than its "
+                "subtotal; a discount never makes a line negative"
+            )
+            raise ValidationError(msg, field="lines")
     return _Cart(
         lines=list(lines),
         facts=[facts.get(line.sku, _NO_FACTS) for line in lines],
@@ -614,6 +702,18 @@ def _checked_lines(lines: object, currency: str) -> list[LineItem]:
             raise ValidationError(msg, field="lines")
         keys.add(line.key)
     return items
+
+
+def _facts(facts: object) -> dict[str, ItemFacts]:
+    if facts is None:
+        return {}
+    if not isinstance(facts, Mapping) or not all(
+        isinstance(key, str) and isinstance(value, ItemFacts)
+        for key, value in facts.items()
+    ):
+        msg = f"facts must map SKUs to ItemFacts, not {facts!r}"
+        raise ValidationError(msg, field="facts")
+    return dict(facts)
 
 
 def _checked_promotions(promotions: object) -> list[Promotion]:
@@ -686,7 +786,7 @@ def apply_promotions(
     currency = context.currency
     items = _checked_lines(lines, currency)
     ordered = _checked_promotions(promotions)
-    known = dict(facts or {})
+    known = _facts(facts)
     refused: list[NotApplied] = []
     eligible: list[Promotion] = []
     for promotion in ordered:

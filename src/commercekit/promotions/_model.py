@@ -11,7 +11,7 @@ import attrs
 import moneyed
 
 from commercekit.errors import ValidationError
-from commercekit.money import Money, format_money, to_decimal
+from commercekit.money import Money, format_money, quantize, to_decimal
 from commercekit.promotions._coupons import normalize_code
 from commercekit.values import Sku, as_utc, positive_int, sku
 
@@ -51,6 +51,12 @@ def _positive(value: object, field: str) -> Money:
     amount = _money(value, field)
     if amount.amount <= 0:
         msg = f"{field} must be more than zero, not {amount}"
+        raise ValidationError(msg, field=field)
+    if quantize(amount) != amount:
+        msg = (
+            f"{field} must be whole minor units of {amount.currency.code}, "
+            f"not {amount.amount}"
+        )
         raise ValidationError(msg, field=field)
     return amount
 
@@ -405,6 +411,28 @@ def _optional_instant(value: object) -> datetime | None:
     return None if value is None else as_utc(value, field="valid_from")  # type: ignore[arg-type]
 
 
+def _name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or "\x00" in value:
+        msg = f"name must be text, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _priority(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"priority must be a whole number, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _after_start(instance: Promotion, _: object, value: datetime | None) -> None:
+    if (
+        value is not None
+        and instance.valid_from is not None
+        and value <= instance.valid_from
+    ):
+        msg = f"valid_until {value.isoformat()} must come after valid_from"
+        raise ValidationError(msg, field="valid_until")
+
+
 def _optional_ids(value: object) -> frozenset[str] | None:
     return None if value is None else _texts(value)
 
@@ -455,10 +483,10 @@ class Promotion:
     """
 
     promotion_id: PromotionId = attrs.field(converter=_id)
-    name: str
+    name: str = attrs.field(validator=_name)
     action: Action = attrs.field(validator=_action)
     conditions: tuple[Condition, ...] = attrs.field(default=(), converter=_conditions)
-    priority: int = 0
+    priority: int = attrs.field(default=0, validator=_priority)
     exclusive: bool = attrs.field(default=False, validator=_flag)
     stop_further: bool = attrs.field(default=False, validator=_flag)
     combinable_with: frozenset[str] | None = attrs.field(
@@ -467,7 +495,7 @@ class Promotion:
     coupon_codes: frozenset[str] = attrs.field(factory=frozenset, converter=_codes)
     valid_from: datetime | None = attrs.field(default=None, converter=_optional_instant)
     valid_until: datetime | None = attrs.field(
-        default=None, converter=_optional_instant
+        default=None, converter=_optional_instant, validator=_after_start
     )
     channels: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)
     customer_groups: frozenset[str] = attrs.field(factory=frozenset, converter=_texts)

@@ -47,21 +47,34 @@ def check_coupons(
     decides, atomically. Pass its ``usable`` codes to
     :class:`~commercekit.promotions.PromotionContext`, and show the refusals.
 
+    A code that cannot be one (a blank, a space inside) is refused as
+    ``"coupon_unknown"``; a code entered twice counts once.
+
     Raises:
         ValidationError: for a code that is not text, or a naive ``at``.
     """
     instant = as_utc(at, field="at")
     given: object = codes  # checked at run time too, for untyped callers
-    if isinstance(given, str):
-        msg = f"pass a list of coupon codes, not the single text {given!r}"
+    if isinstance(given, str) or not isinstance(given, Iterable):
+        msg = f"pass a list of coupon codes, not {given!r}"
         raise ValidationError(msg, field="codes")
     usable: list[str] = []
     refused: list[tuple[str, str]] = []
+    seen: set[str] = set()
     with uow:
-        for entered in codes:
-            code = normalize_code(entered)
-            if code in usable:
+        entries: Iterable[object] = codes
+        for entered in entries:
+            if not isinstance(entered, str):
+                msg = f"a coupon code is text, not {entered!r}"
+                raise ValidationError(msg, field="codes")
+            try:
+                code = normalize_code(entered)
+            except ValidationError:
+                refused.append((entered, "coupon_unknown"))
                 continue
+            if code in seen:
+                continue
+            seen.add(code)
             try:
                 coupon = uow.coupons.get(code)
                 coupon.check_usable(instant)

@@ -153,8 +153,7 @@ def test_terms_are_columns_instants_utc_text_and_the_rest_json(
         priority=5,
         valid_from=datetime(2026, 4, 1, tzinfo=berlin),
         valid_until=datetime(2026, 6, 1, tzinfo=UTC),
-        # Any fraction of a cent is cut off the budget in minor units.
-        budget=eur("100.005"),
+        budget=eur("100.00"),
     )
     add(database, promotion)
     spend(database, "SPRING", eur("12.34"))
@@ -193,7 +192,7 @@ def test_terms_are_columns_instants_utc_text_and_the_rest_json(
             },
         }
     ]
-    assert stored["budget"] == {"amount": "100.005", "currency": "EUR"}
+    assert stored["budget"] == {"amount": "100.00", "currency": "EUR"}
     with SQLiteUnitOfWork(database) as uow:
         assert uow.promotions.get("SPRING").promotion == promotion
 

@@ -151,3 +151,11 @@ def test_registered_hooks_reach_every_converter_made_afterwards() -> None:
     finally:
         _installers.remove(install)
     assert make_converter().unstructure(Secret("pw")) == {"value": "pw"}
+
+
+def test_a_text_is_not_read_as_a_set_of_its_letters() -> None:
+    converter = make_converter()
+
+    with pytest.raises(ValidationError, match="expected a list"):
+        converter.structure("web", frozenset[str])
+    assert converter.structure(["web", "app"], frozenset[str]) == {"web", "app"}

@@ -86,4 +86,16 @@ def test_bad_input_is_refused() -> None:
     with pytest.raises(ValidationError):
         check_coupons("WELCOME", uow=InMemoryUnitOfWork(store), customer=None, at=AT)
     with pytest.raises(ValidationError):
-        check(store, "two words")
+        check_coupons(None, uow=InMemoryUnitOfWork(store), customer=None, at=AT)  # type: ignore[arg-type]
+
+
+def test_a_code_that_cannot_be_one_is_refused_once() -> None:
+    store = store_with(Coupon(code="WELCOME", promotion_id="NEW"))
+
+    result = check(store, "two words", "nope", " NOPE", "welcome")
+
+    assert result.usable == ("WELCOME",)
+    assert result.refused == (
+        ("two words", "coupon_unknown"),
+        ("nope", "coupon_unknown"),
+    )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from commercekit.errors import CurrencyMismatchError, ValidationError
 from commercekit.money import Money, money
 from commercekit.pricing import (
+    Discount,
     EUTaxProvider,
     LineItem,
     PriceMode,
@@ -387,8 +389,10 @@ def test_bad_input_is_refused() -> None:
         apply([item("A", "1.00")], promo("X", action), promo("X", action))
     with pytest.raises(CurrencyMismatchError):
         apply([LineItem(sku="A", quantity=1, unit_price=money("1.00", "USD"))])
-    with pytest.raises(CurrencyMismatchError):
-        apply([item("A", "1.00")], promo("USD", AmountOff(amount=money("1.00", "USD"))))
+    in_dollars = apply(
+        [item("A", "1.00")], promo("USD", AmountOff(amount=money("1.00", "USD")))
+    )
+    assert in_dollars.not_applied[0].reason is Reason.CURRENCY
     with pytest.raises(ValidationError, match="percent"):
         PercentOff(percent="0")
     with pytest.raises(ValidationError, match="action"):
@@ -436,3 +440,101 @@ def test_a_bundle_can_be_rebuilt_from_its_own_fields() -> None:
 
     assert BundlePrice(items=bundle.items, price=bundle.price) == bundle
     assert bundle.items == (("SHOE", 1), ("SOCK", 2))
+
+
+def test_later_unit_discounts_take_a_share_of_what_is_left() -> None:
+    cart = [item("A", "10.00"), item("B", "20.00")]
+    half = promo("HALF", PercentOff(percent="50"), priority=2)
+
+    cheapest = apply(
+        cart, half, promo("CHEAP", PercentOffCheapest(percent="50", count=1))
+    )
+    second = apply(
+        [item("A", "10.00", 2)],
+        half,
+        promo("BOGO", BuyXGetY(buy=1, get=1, percent="50")),
+    )
+
+    # After 50% off, A costs 5.00: half of that is 2.50, not half of 10.00.
+    assert off(cheapest) == [eur("7.50"), eur("10.00")]
+    # Two units at 5.00 each now: the second is half off, 2.50.
+    assert off(second) == [eur("12.50")]
+
+
+def test_a_bundle_after_a_discount_costs_its_price() -> None:
+    cart = [item("A", "50.00"), item("B", "50.00")]
+    ten = promo("TEN", PercentOff(percent="10"), priority=2)
+    bundle = promo("SET", BundlePrice(items={"A": 1, "B": 1}, price=eur("80.00")))
+
+    result = apply(cart, ten, bundle)
+
+    # 100.00 - 10% = 90.00; the set costs 80.00, so 10.00 more, not 20.00.
+    assert result.discount_total == eur("20.00")
+    assert sum(off(result), eur("0.00")) == eur("20.00")
+
+
+def test_the_cheapest_units_of_one_line_are_rounded_once() -> None:
+    result = apply(
+        [item("A", "3.33", 3)],
+        promo("CHEAP", PercentOffCheapest(percent="50", count=2)),
+    )
+
+    # Half of two units of 3.33 is 3.33, rounded once.
+    assert off(result) == [eur("3.33")]
+
+
+def test_a_line_already_discounted_below_zero_is_refused() -> None:
+    over = LineItem(
+        sku="A",
+        quantity=1,
+        unit_price=eur("1.00"),
+        discounts=[Discount(eur("5.00"), source="x")],
+    )
+
+    with pytest.raises(ValidationError, match="more than its subtotal"):
+        apply([over, item("B", "10.00")], promo("OFF", AmountOff(amount=eur("3.00"))))
+
+
+def test_amounts_below_the_minor_unit_are_refused() -> None:
+    with pytest.raises(ValidationError, match="whole minor units"):
+        AmountOff(amount=eur("0.004"))
+    with pytest.raises(ValidationError, match="whole minor units"):
+        promo("X", FreeShipping(), budget=eur("10.005"))
+    with pytest.raises(ValidationError, match="spent"):
+        PromotionContext(currency="EUR", at=AT, spent={"X": eur("-10.00")})
+
+
+def test_a_window_must_open_before_it_closes() -> None:
+    with pytest.raises(ValidationError, match="valid_until"):
+        promo("X", FreeShipping(), valid_from=AT, valid_until=AT)
+
+
+def test_promotions_check_their_priority() -> None:
+    with pytest.raises(ValidationError, match="priority"):
+        promo("X", FreeShipping(), priority="1")
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [{"channel": ["web"]}, {"customer": None}, {"shipping_price": Decimal("4.90")}],
+)
+def test_contexts_check_their_fields(terms: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        PromotionContext(currency="EUR", at=AT, **terms)  # type: ignore[arg-type]
+
+
+def test_facts_must_be_item_facts() -> None:
+    with pytest.raises(ValidationError, match="facts"):
+        apply([item("A", "1.00")], facts={"A": "shoes"})  # type: ignore[dict-item]
+
+
+def test_a_gift_needs_goods_and_comes_once() -> None:
+    gift = promo("GIFT", FreeGift(sku="TOTE"))
+
+    empty = apply([], gift)
+    once = apply([item("A", "10.00")], gift)
+    again = apply(list(once.lines), gift)
+
+    assert empty.applied == ()
+    assert empty.not_applied[0].reason is Reason.NOTHING_TO_DISCOUNT
+    assert [str(line.sku) for line in again.lines].count("TOTE") == 1

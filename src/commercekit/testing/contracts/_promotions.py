@@ -1082,7 +1082,6 @@ class PromotionRepositoryContract(abc.ABC):
             sample_promotion("always"),
             sample_promotion("from-june", valid_from=start),
             sample_promotion("until-september", valid_until=end),
-            sample_promotion("empty", valid_from=end, valid_until=end),
         )
         assert self._active(new_uow, start - tick) == ["always", "until-september"]
         both = ["always", "from-june", "summer", "until-september"]
