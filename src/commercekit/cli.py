@@ -18,7 +18,6 @@ from commercekit.adapters.sqlite import (
 from commercekit.catalog import LocalizedText, Product, ProductId, SearchQuery, Variant
 from commercekit.money import Money, format_money, money
 from commercekit.pricing import (
-    Discount,
     EUTaxProvider,
     LineItem,
     PriceContext,
@@ -30,6 +29,14 @@ from commercekit.pricing import (
     TaxSettings,
     price_lines,
     resolve_prices,
+)
+from commercekit.promotions import (
+    AmountOff,
+    FreeShipping,
+    MinSubtotal,
+    Promotion,
+    PromotionContext,
+    apply_promotions,
 )
 from commercekit.values import CustomerFacts, Sku
 
@@ -53,6 +60,10 @@ _OFFERS = (
     (
         "commercekit.pricing",
         "price lists and tiers, EU VAT rules and rates, the price breakdown",
+    ),
+    (
+        "commercekit.promotions",
+        "promotions as data, stacking, coupons redeemed atomically",
     ),
     ("commercekit.adapters", "in-memory and SQLite stores with an event outbox"),
     (
@@ -159,7 +170,9 @@ def run_demo(out: TextIO) -> None:
         say()
         _find(say, database)
     say()
-    say("2. Price: two pairs in size 42 and a book, a 10.00 EUR voucher, shipping.")
+    say(
+        "2. Price: two pairs in size 42 and a book, a 10.00 EUR voucher code, shipping."
+    )
     _price(say)
 
 
@@ -189,15 +202,35 @@ def _price(say: Callable[[str], None]) -> None:
         )
         for code, found in prices.items()
     ]
+    welcome = Promotion(
+        promotion_id="WELCOME",
+        name="10 EUR welcome voucher",
+        action=AmountOff(amount=money("10.00", "EUR")),
+        coupon_codes={"WILLKOMMEN10"},
+        priority=1,
+    )
+    free_shipping = Promotion(
+        promotion_id="SHIP",
+        name="Free shipping from 200 EUR",
+        action=FreeShipping(),
+        conditions=[MinSubtotal(amount=money("200.00", "EUR"))],
+    )
+    promoted = apply_promotions(
+        cart,
+        [welcome, free_shipping],
+        context=PromotionContext(
+            currency="EUR", at=_MONDAY, coupon_codes=["willkommen10"]
+        ),
+        locale="de_DE",
+    )
     germany = EUTaxProvider(TaxSettings(merchant_country="DE"))
     breakdown = price_lines(
-        cart,
+        promoted.lines,
         currency="EUR",
         mode=PriceMode.GROSS,
         tax=germany,
         context=TaxContext(ship_to="DE", supplied_at=_MONDAY),
-        shipping=money("4.90", "EUR"),
-        order_discounts=[Discount(money("10.00", "EUR"), source="WILLKOMMEN10")],
+        shipping=money("0.00" if promoted.free_shipping else "4.90", "EUR"),
     )
 
     def eur(amount: Money) -> str:
@@ -224,6 +257,9 @@ def _price(say: Callable[[str], None]) -> None:
         f"   total {eur(breakdown.grand_total)} "
         f"(net {eur(breakdown.net_total)} + VAT {eur(breakdown.tax_total)})"
     )
+    threshold = promoted.nearest_threshold()
+    if threshold is not None:
+        say(f"   The shop says: {threshold.message}")
     business = CustomerFacts(
         business=True, vat_id="FR40303265045", vat_id_confirmed=True
     )

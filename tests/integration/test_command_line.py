@@ -36,6 +36,8 @@ def test_the_demo_runs_and_walks_find_and_price() -> None:
     assert "VAT 19%: net 122,13\u00a0€, tax 23,21\u00a0€" in result.stdout
     assert "total 168,70\u00a0€ (net 143,96\u00a0€ + VAT 24,74\u00a0€)" in result.stdout
     assert "'Steuerfreie innergemeinschaftliche Lieferung'" in result.stdout
+    # Free shipping from 200.00, after the voucher: 200.00 - 163.80.
+    assert "The shop says: add 36,20\u00a0€ for free shipping" in result.stdout
     assert "Weißer Sneaker (Nordlicht): SN-W-42 from 79,90\u00a0€" in result.stdout
     assert "1 product(s); colors among them: weiß 1" in result.stdout
 
