@@ -6,11 +6,15 @@ it); the scripts beside it import it as ``_timing``.
 
 from __future__ import annotations
 
+import argparse
 import gc
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+_S = TypeVar("_S")
 
 
 @dataclass(frozen=True)
@@ -125,3 +129,39 @@ def duration(seconds: float) -> str:
     if seconds >= 1e-3:
         return f"{seconds * 1e3:.2f} ms"
     return f"{seconds * 1e6:.1f} us"
+
+
+def choose_size(
+    argv: list[str] | None,
+    *,
+    description: str,
+    default: _S,
+    full: _S,
+    tiny: _S,
+    full_help: str,
+    tiny_help: str = "a smoke run: few rounds, one call each, small sizes",
+) -> _S:
+    """Read ``--full`` or ``--tiny`` from the command line.
+
+    Args:
+        argv: The arguments, without the program name; ``None`` for sys.argv.
+        description: What the benchmark does, for ``--help``.
+        default: The settings of a plain run.
+        full: The settings of ``--full``.
+        tiny: The settings of ``--tiny``.
+        full_help: What ``--full`` does.
+        tiny_help: What ``--tiny`` does.
+
+    Returns:
+        The settings chosen.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--full", action="store_true", help=full_help)
+    size.add_argument("--tiny", action="store_true", help=tiny_help)
+    args = parser.parse_args(argv)
+    if args.full:
+        return full
+    if args.tiny:
+        return tiny
+    return default

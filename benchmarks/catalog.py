@@ -70,7 +70,6 @@ parsing the import costs. Each import's report must show every row created.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import gc
 import io
@@ -89,7 +88,7 @@ from pathlib import Path
 from typing import TypedDict
 
 import attrs
-from _timing import Timing, duration, interleaved
+from _timing import Timing, choose_size, duration, interleaved
 
 from commercekit.adapters.memory import (
     InMemoryProductSearch,
@@ -727,26 +726,15 @@ def parse_settings(argv: list[str] | None) -> Settings:
     Returns:
         The settings of the run.
     """
-    parser = argparse.ArgumentParser(
-        description="Time catalog search and CSV import against plain Python."
+    return choose_size(
+        argv,
+        description="Time catalog search and CSV import against plain Python.",
+        default=DEFAULT,
+        full=FULL,
+        tiny=TINY,
+        full_help="100,000 variants to search and rows to import (minutes)",
+        tiny_help="a smoke run: a few hundred variants, few rounds, one call each",
     )
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument(
-        "--full",
-        action="store_true",
-        help="100,000 variants to search and rows to import (minutes)",
-    )
-    size.add_argument(
-        "--tiny",
-        action="store_true",
-        help="a smoke run: a few hundred variants, few rounds, one call each",
-    )
-    args = parser.parse_args(argv)
-    if args.full:
-        return FULL
-    if args.tiny:
-        return TINY
-    return DEFAULT
 
 
 def main(argv: list[str] | None = None) -> int:

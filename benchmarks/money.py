@@ -46,7 +46,6 @@ side.
 
 from __future__ import annotations
 
-import argparse
 import platform
 import random
 from collections.abc import Callable, Sequence
@@ -54,7 +53,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
-from _timing import Timing, duration, interleaved
+from _timing import Timing, choose_size, duration, interleaved
 
 from commercekit.money import Money, allocate, sum_money
 
@@ -266,24 +265,14 @@ def parse_settings(argv: list[str] | None) -> Settings:
     Returns:
         The settings of the run.
     """
-    parser = argparse.ArgumentParser(
-        description="Time commercekit.money against bare Decimal loops."
+    return choose_size(
+        argv,
+        description="Time commercekit.money against bare Decimal loops.",
+        default=DEFAULT,
+        full=FULL,
+        tiny=TINY,
+        full_help="more and longer rounds (minutes)",
     )
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument(
-        "--full", action="store_true", help="more and longer rounds (minutes)"
-    )
-    size.add_argument(
-        "--tiny",
-        action="store_true",
-        help="a smoke run: few rounds, one call each, small sizes",
-    )
-    args = parser.parse_args(argv)
-    if args.full:
-        return FULL
-    if args.tiny:
-        return TINY
-    return DEFAULT
 
 
 def main(argv: list[str] | None = None) -> int:

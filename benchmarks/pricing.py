@@ -42,7 +42,6 @@ side runs, and the median of the per-round ratios library/baseline.
 
 from __future__ import annotations
 
-import argparse
 import platform
 import random
 from collections.abc import Sequence
@@ -51,7 +50,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from _timing import duration, interleaved
+from _timing import choose_size, duration, interleaved
 
 from commercekit.money import Money
 from commercekit.pricing import (
@@ -276,18 +275,14 @@ def parse_settings(argv: list[str] | None) -> Settings:
     Returns:
         The settings of the run.
     """
-    parser = argparse.ArgumentParser(
-        description="Time commercekit.pricing against a bare-Decimal loop."
+    return choose_size(
+        argv,
+        description="Time commercekit.pricing against a bare-Decimal loop.",
+        default=DEFAULT,
+        full=FULL,
+        tiny=TINY,
+        full_help="more rounds, larger carts",
     )
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument("--full", action="store_true", help="more rounds, larger carts")
-    size.add_argument("--tiny", action="store_true", help="a smoke run")
-    args = parser.parse_args(argv)
-    if args.full:
-        return FULL
-    if args.tiny:
-        return TINY
-    return DEFAULT
 
 
 def main(argv: list[str] | None = None) -> int:
