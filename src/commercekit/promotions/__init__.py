@@ -17,15 +17,7 @@ from commercekit.promotions._coupons import (
     generate_codes,
     normalize_code,
 )
-from commercekit.promotions._engine import (
-    AppliedPromotion,
-    NotApplied,
-    PromotionContext,
-    PromotionResult,
-    Reason,
-    Threshold,
-    apply_promotions,
-)
+from commercekit.promotions._engine import apply_promotions
 from commercekit.promotions._errors import (
     COUPON_RULES,
     CouponUnavailableError,
@@ -50,6 +42,14 @@ from commercekit.promotions._model import (
     SpendTiers,
 )
 from commercekit.promotions._ports import PromotionRepository, StoredPromotion
+from commercekit.promotions._result import (
+    AppliedPromotion,
+    NotApplied,
+    PromotionContext,
+    PromotionResult,
+    Reason,
+    Threshold,
+)
 from commercekit.promotions._serialization import register_promotion_hooks
 from commercekit.promotions._service import CouponCheck, check_coupons
 
