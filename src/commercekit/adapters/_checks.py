@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from commercekit.errors import ValidationError
+from datetime import datetime
+
+from commercekit.errors import DuplicateError, ValidationError
+from commercekit.inventory import MovementKind, Reservation, StockMovement
 from commercekit.money import Money, minor_units
 from commercekit.promotions import Promotion
 
@@ -36,3 +39,44 @@ def _whole_minor_units(value: object) -> tuple[Money, int]:
         )
         raise ValidationError(msg, field="amount")
     return value, int(units)
+
+
+def _check_delta(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value == 0:
+        msg = f"delta must be a non-zero int, not {value!r}"
+        raise ValidationError(msg, field="delta")
+    return value
+
+
+def _check_reason(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        msg = f"an adjustment needs a reason: non-empty text, not {value!r}"
+        raise ValidationError(msg, field="reason")
+    return value
+
+
+def _same_reservation(stored: Reservation, wanted: Reservation) -> Reservation:
+    """The stored reservation, if ``wanted`` asks for the same one."""
+    if (stored.sku, stored.location, stored.quantity, stored.reference) != (
+        wanted.sku,
+        wanted.location,
+        wanted.quantity,
+        wanted.reference,
+    ):
+        raise DuplicateError(kind="stock reservation", key=wanted.reservation_id)
+    return stored
+
+
+def _reservation_movement(
+    reservation: Reservation, kind: MovementKind, at: datetime, reason: str = ""
+) -> StockMovement:
+    """The ledger entry of a reservation's ``kind`` of change."""
+    return StockMovement(
+        sku=reservation.sku,
+        location=reservation.location,
+        kind=kind,
+        quantity=reservation.quantity,
+        reference=reservation.reservation_id,
+        reason=reason,
+        at=at,
+    )

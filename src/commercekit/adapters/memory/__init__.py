@@ -6,6 +6,7 @@ the process ends. :class:`InMemoryStore` holds the data; each
 """
 
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
+from commercekit.adapters.memory._inventory import InMemoryStockStore
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
 from commercekit.adapters.memory._promotions import (
     InMemoryCouponUsage,
@@ -20,6 +21,7 @@ __all__ = [
     "InMemoryProductRepository",
     "InMemoryProductSearch",
     "InMemoryPromotionRepository",
+    "InMemoryStockStore",
     "InMemoryStore",
     "InMemoryUnitOfWork",
 ]

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
+from commercekit.adapters.memory._inventory import InMemoryStockStore
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
 from commercekit.adapters.memory._promotions import (
     InMemoryCouponUsage,
@@ -17,6 +18,7 @@ from commercekit.adapters.memory._promotions import (
 )
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
+from commercekit.inventory import InventoryUnitOfWork, StockStore
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 from commercekit.pricing import PriceListRepository, PricingUnitOfWork
 from commercekit.promotions import (
@@ -82,7 +84,11 @@ class InMemoryStore:
 
 
 class InMemoryUnitOfWork(
-    BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork, PromotionsUnitOfWork
+    BaseUnitOfWork,
+    CatalogUnitOfWork,
+    InventoryUnitOfWork,
+    PricingUnitOfWork,
+    PromotionsUnitOfWork,
 ):
     """A unit of work over an :class:`InMemoryStore`.
 
@@ -93,7 +99,7 @@ class InMemoryUnitOfWork(
     store.
 
     It has every repository of commercekit (``products``, ``price_lists``,
-    ``promotions``, ``coupons``), so one transaction spans contexts.
+    ``promotions``, ``coupons``, ``stock``), so one transaction spans contexts.
     Repositories keep their rows with :meth:`read`, :meth:`write`,
     :meth:`remove` and :meth:`rows`, each naming a table.
 
@@ -129,6 +135,7 @@ class InMemoryUnitOfWork(
         self.price_lists: PriceListRepository = InMemoryPriceListRepository(self)
         self.promotions: PromotionRepository = InMemoryPromotionRepository(self)
         self.coupons: CouponUsage = InMemoryCouponUsage(self)
+        self.stock: StockStore = InMemoryStockStore(self)
 
     # -- storage hooks -----------------------------------------------------
 

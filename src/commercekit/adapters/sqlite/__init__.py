@@ -9,6 +9,7 @@ they are published.
 
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
+from commercekit.adapters.sqlite._inventory import SQLiteStockStore
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.adapters.sqlite._promotions import (
@@ -31,6 +32,7 @@ __all__ = [
     "SQLiteProductRepository",
     "SQLiteProductSearch",
     "SQLitePromotionRepository",
+    "SQLiteStockStore",
     "SQLiteUnitOfWork",
     "event_type_name",
     "match_expression",

@@ -246,6 +246,61 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX promotions_valid_until ON promotions (valid_until)",
         ),
     ),
+    Migration(
+        7,
+        "inventory: stock levels, reservations and the stock ledger",
+        (
+            # Reserved may pass on hand only by backorders; neither is ever
+            # below zero. A reservation is conditional on what is available
+            # in the same UPDATE that takes it.
+            """
+        CREATE TABLE stock_levels (
+            sku TEXT NOT NULL,
+            location TEXT NOT NULL,
+            on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+            reserved INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
+            PRIMARY KEY (sku, location)
+        ) WITHOUT ROWID
+        """,
+            """
+        CREATE TABLE stock_reservations (
+            reservation_id TEXT PRIMARY KEY,
+            sku TEXT NOT NULL,
+            location TEXT NOT NULL,
+            quantity INTEGER NOT NULL CHECK (quantity >= 1),
+            reference TEXT NOT NULL,
+            backorder INTEGER NOT NULL CHECK (backorder IN (0, 1)),
+            reserved_at TEXT NOT NULL,
+            expires_at TEXT,
+            released_at TEXT,
+            committed_at TEXT,
+            FOREIGN KEY (sku, location) REFERENCES stock_levels (sku, location),
+            CONSTRAINT stock_reservation_ends_once
+                CHECK (released_at IS NULL OR committed_at IS NULL)
+        )
+        """,
+            "CREATE INDEX stock_reservations_expiry ON stock_reservations (expires_at)",
+            "CREATE INDEX stock_reservations_reference "
+            "ON stock_reservations (reference)",
+            """
+        CREATE TABLE stock_movements (
+            movement_id INTEGER PRIMARY KEY,
+            sku TEXT NOT NULL,
+            location TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('receipt', 'reservation',
+                'release', 'commit', 'return', 'adjustment')),
+            quantity INTEGER NOT NULL CHECK (quantity <> 0),
+            reference TEXT,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL,
+            CONSTRAINT stock_movement_sign
+                CHECK (quantity > 0 OR kind = 'adjustment')
+        )
+        """,
+            "CREATE INDEX stock_movements_sku "
+            "ON stock_movements (sku, at, movement_id)",
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

@@ -14,6 +14,7 @@ import cattrs
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
+from commercekit.adapters.sqlite._inventory import SQLiteStockStore
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.adapters.sqlite._promotions import (
     SQLiteCouponUsage,
@@ -21,6 +22,7 @@ from commercekit.adapters.sqlite._promotions import (
 )
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
+from commercekit.inventory import InventoryUnitOfWork, StockStore
 from commercekit.ports import (
     Clock,
     DomainEvent,
@@ -69,7 +71,11 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
 
 
 class SQLiteUnitOfWork(
-    BaseUnitOfWork, CatalogUnitOfWork, PricingUnitOfWork, PromotionsUnitOfWork
+    BaseUnitOfWork,
+    CatalogUnitOfWork,
+    InventoryUnitOfWork,
+    PricingUnitOfWork,
+    PromotionsUnitOfWork,
 ):
     """A unit of work over a :class:`SQLiteDatabase`.
 
@@ -106,6 +112,7 @@ class SQLiteUnitOfWork(
         self.price_lists: PriceListRepository = SQLitePriceListRepository(self)
         self.promotions: PromotionRepository = SQLitePromotionRepository(self)
         self.coupons: CouponUsage = SQLiteCouponUsage(self)
+        self.stock: StockStore = SQLiteStockStore(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 

@@ -21,6 +21,10 @@ from commercekit.testing.contracts._catalog import (
     ProductRepositoryContract,
     sample_product,
 )
+from commercekit.testing.contracts._inventory import (
+    InventoryUnitOfWorkFactory,
+    StockStoreContract,
+)
 from commercekit.testing.contracts._pricing import (
     PriceListRepositoryContract,
     PricingUnitOfWorkFactory,
@@ -49,6 +53,7 @@ from commercekit.testing.contracts._unit_of_work import (
 __all__ = [
     "CatalogUnitOfWorkFactory",
     "CouponUsageContract",
+    "InventoryUnitOfWorkFactory",
     "PriceListRepositoryContract",
     "PricingUnitOfWorkFactory",
     "ProductRepositoryContract",
@@ -57,6 +62,7 @@ __all__ = [
     "PromotionsUnitOfWorkFactory",
     "SampleAggregate",
     "SampleEvent",
+    "StockStoreContract",
     "UnitOfWorkContract",
     "UnitOfWorkFactory",
     "sample_catalog",
