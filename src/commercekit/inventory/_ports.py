@@ -95,6 +95,23 @@ class StockStore(Protocol):
         """Add goods that came in to on hand; return the new level there."""
         ...
 
+    def receive_return(
+        self,
+        sku: Sku,
+        location: StockLocationId,
+        quantity: int,
+        *,
+        at: datetime,
+        reference: str,
+        reason: str = "",
+    ) -> StockLevel:
+        """Put goods a customer sent back on hand again; return the new level.
+
+        The movement is a ``return`` naming ``reference`` (such as the
+        return's id), so the ledger tells returned goods from new ones.
+        """
+        ...
+
     def adjust(
         self,
         sku: Sku,

@@ -199,14 +199,41 @@ class SQLiteStockStore(StockStore):
         reason: str = "",
     ) -> StockLevel:
         """Add goods that came in to on hand; return the new level there."""
-        movement = StockMovement(
-            sku=sku,
-            location=location,
-            kind=MovementKind.RECEIPT,
-            quantity=quantity,
-            reason=reason,
-            at=at,
+        return self._take_in(
+            StockMovement(
+                sku=sku,
+                location=location,
+                kind=MovementKind.RECEIPT,
+                quantity=quantity,
+                reason=reason,
+                at=at,
+            )
         )
+
+    def receive_return(
+        self,
+        sku: Sku,
+        location: StockLocationId,
+        quantity: int,
+        *,
+        at: datetime,
+        reference: str,
+        reason: str = "",
+    ) -> StockLevel:
+        """Put returned goods on hand again; return the new level there."""
+        return self._take_in(
+            StockMovement(
+                sku=sku,
+                location=location,
+                kind=MovementKind.RETURN,
+                quantity=quantity,
+                reference=reference,
+                reason=reason,
+                at=at,
+            )
+        )
+
+    def _take_in(self, movement: StockMovement) -> StockLevel:
         with self._atomic() as conn:
             conn.execute(
                 _ADD_ON_HAND,

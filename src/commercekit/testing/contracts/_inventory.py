@@ -162,6 +162,26 @@ class StockStoreContract(abc.ABC):
         ]
         self._explained(new_uow)
 
+    def test_returned_goods_come_back_on_hand_as_a_return(
+        self, new_uow: InventoryUnitOfWorkFactory
+    ) -> None:
+        with new_uow() as uow:
+            uow.stock.receive(_SKU, _BERLIN, 4, at=_AT)
+            level = uow.stock.receive_return(
+                _SKU, _BERLIN, 1, at=_AT, reference="ret-1", reason="wrong size"
+            )
+            uow.commit()
+        assert level == StockLevel(sku=_SKU, location=_BERLIN, on_hand=5, reserved=0)
+        with new_uow() as uow:
+            last = uow.stock.movements(_SKU)[-1]
+        assert (last.kind, last.quantity, last.reference, last.reason) == (
+            MovementKind.RETURN,
+            1,
+            "ret-1",
+            "wrong size",
+        )
+        self._explained(new_uow)
+
     def test_an_adjustment_moves_on_hand_either_way_with_a_reason(
         self, new_uow: InventoryUnitOfWorkFactory
     ) -> None:
