@@ -65,7 +65,8 @@ class StockStore(Protocol):
       changes nothing. A released reservation cannot be committed:
       :class:`~commercekit.errors.InvalidTransitionError` (state
       ``"released"``, event ``"commit"``); reserve again instead. A
-      backorder whose units are not yet on hand raises
+      backorder ships only from units that no ordinary reservation holds;
+      while there are too few such units it raises
       :class:`~commercekit.inventory.InsufficientStockError`. An expired
       reservation that no sweep released yet can still be committed.
     * :meth:`expire` releases every active reservation whose ``expires_at``

@@ -32,6 +32,11 @@ def register_strategies() -> None:
         SearchQuery,
         Variant,
     )
+    from commercekit.inventory import (  # noqa: PLC0415
+        Reservation,
+        StockLevel,
+        StockMovement,
+    )
     from commercekit.money import Money  # noqa: PLC0415
     from commercekit.pricing import (  # noqa: PLC0415
         Discount,
@@ -124,3 +129,6 @@ def register_strategies() -> None:
     st.register_type_strategy(CouponRedemption, _lazy("coupon_redemptions"))
     st.register_type_strategy(StoredPromotion, _lazy("stored_promotions"))
     st.register_type_strategy(PromotionResult, _lazy("promotion_results"))
+    st.register_type_strategy(StockLevel, _lazy("stock_levels"))
+    st.register_type_strategy(StockMovement, _lazy("stock_movements"))
+    st.register_type_strategy(Reservation, _lazy("reservations"))

@@ -32,6 +32,16 @@ from commercekit.catalog import (
     Variant,
 )
 from commercekit.errors import ValidationError
+from commercekit.inventory import (
+    MovementKind,
+    Reservation,
+    ReservationId,
+    StockLevel,
+    StockLocationId,
+    StockMovement,
+    reservation_id,
+    stock_location_id,
+)
 from commercekit.money import Amount, Money, Rounding, minor_units, quantize, to_decimal
 from commercekit.pricing import (
     EU_MEMBER_STATES,
@@ -115,12 +125,15 @@ __all__ = [
     "promotion_contexts",
     "promotion_results",
     "promotions",
+    "reservations",
     "resolved_prices",
     "rounding_policies",
     "scopes",
     "search_queries",
     "skus",
     "spend_tiers",
+    "stock_levels",
+    "stock_movements",
     "stored_promotions",
     "tax_contexts",
     "tax_decisions",
@@ -1462,5 +1475,141 @@ def promotion_results(currency: str = "EUR") -> st.SearchStrategy[PromotionResul
         )
         context = draw(promotion_contexts(currency))
         return apply_promotions(lines, offers, context=context)
+
+    return build()
+
+
+# -- inventory -----------------------------------------------------------------
+
+_LOCATIONS: Final = ("berlin", "hamburg", "wien-1", "dropship.eu")
+
+
+def _locations() -> st.SearchStrategy[StockLocationId]:
+    return st.sampled_from(_LOCATIONS).map(stock_location_id)
+
+
+def _reservation_ids() -> st.SearchStrategy[ReservationId]:
+    return st.integers(1, 99_999).map(lambda n: reservation_id(f"res-{n}"))
+
+
+def stock_levels(
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[StockLevel]:
+    """Draw stock levels of a SKU at one location, or over all of them.
+
+    On hand is 0 to 500 and reserved mostly at most on hand; now and then
+    reserved exceeds on hand by up to 20 units, as backorders allow, so
+    ``available`` goes below zero.
+
+    Args:
+        sku: The SKUs to draw from; any of :func:`skus` by default.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> StockLevel:
+        on_hand = draw(st.integers(0, 500))
+        if draw(st.integers(0, 9)) == 0:
+            reserved = on_hand + draw(st.integers(1, 20))
+        else:
+            reserved = draw(st.integers(0, on_hand))
+        return StockLevel(
+            sku=draw(skus() if sku is None else sku),
+            location=draw(st.none() | _locations()),
+            on_hand=on_hand,
+            reserved=reserved,
+        )
+
+    return build()
+
+
+_RESERVATION_KINDS: Final = frozenset(
+    {MovementKind.RESERVATION, MovementKind.RELEASE, MovementKind.COMMIT}
+)
+
+
+def stock_movements(
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[StockMovement]:
+    """Draw entries of the stock ledger, of every kind of movement.
+
+    Quantities are 1 to 50; an adjustment's is -50 to 50 but not 0 and comes
+    with a reason. A reservation, release or commit names a reservation id
+    as its reference (a release sometimes with the reason ``"expired"``); a
+    receipt or return names a delivery note or return, or nothing. Instants
+    are whole seconds in UTC, from 2019 to the end of 2027.
+
+    Args:
+        sku: The SKUs to draw from; any of :func:`skus` by default.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> StockMovement:
+        kind = draw(st.sampled_from(MovementKind))
+        quantity = draw(st.integers(1, 50))
+        reference: str | None
+        reason = ""
+        if kind in _RESERVATION_KINDS:
+            reference = draw(_reservation_ids())
+            if kind is MovementKind.RELEASE:
+                reason = draw(st.sampled_from(["", "expired"]))
+        elif kind is MovementKind.ADJUSTMENT:
+            reference = None
+            quantity *= draw(st.sampled_from([1, -1]))
+            reason = draw(st.sampled_from(["stock count", "damaged", "found"]))
+        else:
+            prefix = "dn" if kind is MovementKind.RECEIPT else "ret"
+            reference = draw(
+                st.none() | st.integers(1, 9999).map(lambda n: f"{prefix}-{n}")
+            )
+        return StockMovement(
+            sku=draw(skus() if sku is None else sku),
+            location=draw(_locations()),
+            kind=kind,
+            quantity=quantity,
+            reference=reference,
+            reason=reason,
+            at=draw(_instants()),
+        )
+
+    return build()
+
+
+def reservations(
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[Reservation]:
+    """Draw reservations: active, released or committed.
+
+    1 to 20 units held for a cart or an order (``"cart-…"``, ``"ord-…"``),
+    made at a whole second from 2019 to the end of 2027, expiring 1 minute
+    to 7 days later or never, some of them backorders. An ended reservation
+    ended at or after it was made, and is either released or committed,
+    never both.
+
+    Args:
+        sku: The SKUs to draw from; any of :func:`skus` by default.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Reservation:
+        reserved_at = draw(_instants())
+        expires_in = draw(st.none() | st.integers(1, 7 * 24 * 60))
+        ended = reserved_at + timedelta(minutes=draw(st.integers(0, 8 * 24 * 60)))
+        state = draw(st.sampled_from(["active", "released", "committed"]))
+        return Reservation(
+            reservation_id=draw(_reservation_ids()),
+            sku=draw(skus() if sku is None else sku),
+            location=draw(_locations()),
+            quantity=draw(st.integers(1, 20)),
+            reference=draw(st.from_regex(r"(cart|ord)-[0-9]{1,6}", fullmatch=True)),
+            reserved_at=reserved_at,
+            expires_at=(
+                None
+                if expires_in is None
+                else reserved_at + timedelta(minutes=expires_in)
+            ),
+            backorder=draw(st.booleans()),
+            released_at=ended if state == "released" else None,
+            committed_at=ended if state == "committed" else None,
+        )
 
     return build()

@@ -16,6 +16,14 @@ from hypothesis import strategies as st
 from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from commercekit.catalog import Product, gtin
 from commercekit.errors import ValidationError
+from commercekit.inventory import (
+    MovementKind,
+    Reservation,
+    StockLevel,
+    StockMovement,
+    reservation_id,
+    stock_location_id,
+)
 from commercekit.money import Money, Rounding, minor_units, sum_money
 from commercekit.pricing import (
     EU_MEMBER_STATES,
@@ -805,3 +813,105 @@ def test_from_type_builds_coupons_stored_promotions_and_results(
     value = data.draw(st.from_type(kind))
     assert type(value) is kind
     assert STORE_TYPES[kind](value)
+
+
+# -- inventory -------------------------------------------------------------------
+
+
+@given(cks.stock_levels(st.just(sku("SNEAKER-42"))))
+def test_stock_levels_go_below_zero_available_only_by_backorder(
+    level: StockLevel,
+) -> None:
+    """On hand and reserved are never negative; available is on hand minus
+    reserved, and falls below zero by no more than a backorder's 20 units."""
+    assert level.sku == "SNEAKER-42"
+    assert level.on_hand >= 0
+    assert level.reserved >= 0
+    assert level.available == level.on_hand - level.reserved >= -20
+    if level.location is not None:
+        assert stock_location_id(level.location) == level.location
+
+
+@settings(max_examples=30)
+@given(cks.stock_movements())
+def test_stock_movements_move_the_level_as_their_kind_says(
+    movement: StockMovement,
+) -> None:
+    """Only an adjustment takes units away by its sign; a reservation's
+    movements name the reservation; an adjustment gives a reason."""
+    if movement.kind is MovementKind.ADJUSTMENT:
+        assert movement.on_hand_change == movement.quantity != 0
+        assert movement.reason.strip()
+    else:
+        assert movement.quantity > 0
+    if movement.kind in {
+        MovementKind.RESERVATION,
+        MovementKind.RELEASE,
+        MovementKind.COMMIT,
+    }:
+        assert movement.reference is not None
+        assert reservation_id(movement.reference) == movement.reference
+    assert movement.at.tzinfo is UTC
+
+
+@settings(max_examples=30)
+@given(cks.reservations())
+def test_reservations_end_after_they_were_made_and_only_once(
+    reservation: Reservation,
+) -> None:
+    """A reservation is released or committed, never both, and not before it
+    was made; it expires after it was made, if ever."""
+    assert reservation.quantity >= 1
+    assert reservation.reference.startswith(("cart-", "ord-"))
+    ends = [
+        when
+        for when in (reservation.released_at, reservation.committed_at)
+        if when is not None
+    ]
+    assert len(ends) == (0 if reservation.active else 1)
+    assert all(when >= reservation.reserved_at for when in ends)
+    if reservation.expires_at is not None:
+        assert reservation.expires_at > reservation.reserved_at
+
+
+@settings(max_examples=20)
+@given(cks.reservations())
+def test_drawn_reservations_can_be_made_in_a_stock_store(
+    drawn: Reservation,
+) -> None:
+    """With enough units received, a store reserves what was drawn, as drawn."""
+    store = InMemoryStore()
+    with InMemoryUnitOfWork(store) as uow:
+        uow.stock.receive(
+            drawn.sku, drawn.location, drawn.quantity, at=drawn.reserved_at
+        )
+        made = uow.stock.reserve(
+            drawn.sku,
+            drawn.quantity,
+            reservation_id=drawn.reservation_id,
+            reference=drawn.reference,
+            location=drawn.location,
+            expires_at=drawn.expires_at,
+            at=drawn.reserved_at,
+            backorder=drawn.backorder,
+        )
+        assert made == attrs.evolve(drawn, released_at=None, committed_at=None)
+        assert uow.stock.level(drawn.sku, drawn.location).available == 0
+
+
+INVENTORY_TYPES: dict[type[Any], Callable[[Any], bool]] = {
+    StockLevel: lambda level: level.on_hand >= 0 and level.reserved >= 0,
+    StockMovement: lambda movement: movement.quantity != 0,
+    Reservation: lambda reservation: reservation.quantity >= 1,
+}
+
+
+@pytest.mark.parametrize("kind", list(INVENTORY_TYPES), ids=lambda kind: kind.__name__)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_from_type_builds_the_inventory_types_through_the_entry_point(
+    kind: type[Any], data: st.DataObject
+) -> None:
+    value = data.draw(st.from_type(kind))
+    assert type(value) is kind
+    assert INVENTORY_TYPES[kind](value)

@@ -266,11 +266,24 @@ class InMemoryStockStore(StockStore):
                 event="commit",
             )
         on_hand, reserved = self._counts(stored.sku, stored.location)
-        if on_hand < stored.quantity:
+        # A backorder ships only from stock that no ordinary reservation holds.
+        covered = (
+            sum(
+                other.quantity
+                for _, other in self._uow.rows(_RESERVATIONS)
+                if other.active
+                and not other.backorder
+                and other.sku == stored.sku
+                and other.location == stored.location
+            )
+            if stored.backorder
+            else 0
+        )
+        if on_hand - covered < stored.quantity:
             raise InsufficientStockError(
                 sku=stored.sku,
                 wanted=stored.quantity,
-                available=on_hand,
+                available=on_hand - covered,
                 location=stored.location,
             )
         self._set(

@@ -412,6 +412,22 @@ class SQLiteStockStore(StockStore):
                     state="released",
                     event="commit",
                 )
+            if stored.backorder:
+                # A backorder ships only from stock no ordinary reservation holds.
+                on_hand, _ = self._counts(conn, stored.sku, stored.location)
+                (covered,) = conn.execute(
+                    "SELECT COALESCE(SUM(quantity), 0) FROM stock_reservations "
+                    "WHERE sku = ? AND location = ? AND backorder = 0 "
+                    "AND released_at IS NULL AND committed_at IS NULL",
+                    (stored.sku, stored.location),
+                ).fetchone()
+                if on_hand - covered < stored.quantity:
+                    raise InsufficientStockError(
+                        sku=stored.sku,
+                        wanted=stored.quantity,
+                        available=on_hand - covered,
+                        location=stored.location,
+                    )
             shipped = conn.execute(
                 _SHIP,
                 {
