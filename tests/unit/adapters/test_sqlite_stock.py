@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from commercekit.adapters.sqlite import SQLiteDatabase, SQLiteUnitOfWork
+from commercekit.adapters.sqlite._inventory import _HELD_BY_ORDINARY
 from commercekit.inventory import (
     InsufficientStockError,
     MovementKind,
@@ -176,3 +177,12 @@ def test_the_sweep_finds_due_reservations_by_an_index(tmp_path: Path) -> None:
         "AND committed_at IS NULL",
     )
     assert "stock_reservations_expiry" in str(plan)
+
+
+def test_a_backorder_commit_sums_the_active_reservations_by_index() -> None:
+    database = SQLiteDatabase()
+    with SQLiteUnitOfWork(database) as uow:
+        plan = uow.connection.execute(
+            "EXPLAIN QUERY PLAN " + _HELD_BY_ORDINARY, ("SNEAKER-42", "berlin")
+        ).fetchall()
+    assert "USING INDEX stock_reservations_active" in plan[0][3]

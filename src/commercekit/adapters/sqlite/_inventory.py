@@ -93,6 +93,14 @@ def _readable(what: str) -> Iterator[None]:
         raise StorageError(msg) from exc
 
 
+_HELD_BY_ORDINARY = (
+    "SELECT COALESCE(SUM(quantity), 0) FROM stock_reservations "
+    "WHERE sku = ? AND location = ? AND backorder = 0 "
+    "AND released_at IS NULL AND committed_at IS NULL"
+)
+"""The units the active ordinary reservations of a SKU hold at a location."""
+
+
 class SQLiteStockStore(StockStore):
     """Stock levels, reservations and the stock ledger in a SQLite database.
 
@@ -416,10 +424,7 @@ class SQLiteStockStore(StockStore):
                 # A backorder ships only from stock no ordinary reservation holds.
                 on_hand, _ = self._counts(conn, stored.sku, stored.location)
                 (covered,) = conn.execute(
-                    "SELECT COALESCE(SUM(quantity), 0) FROM stock_reservations "
-                    "WHERE sku = ? AND location = ? AND backorder = 0 "
-                    "AND released_at IS NULL AND committed_at IS NULL",
-                    (stored.sku, stored.location),
+                    _HELD_BY_ORDINARY, (stored.sku, stored.location)
                 ).fetchone()
                 if on_hand - covered < stored.quantity:
                     raise InsufficientStockError(

@@ -301,6 +301,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ON stock_movements (sku, at, movement_id)",
         ),
     ),
+    Migration(
+        8,
+        "an index for the stock held by the active reservations of a SKU",
+        (
+            "CREATE INDEX stock_reservations_active ON stock_reservations "
+            "(sku, location, backorder) "
+            "WHERE released_at IS NULL AND committed_at IS NULL",
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 
