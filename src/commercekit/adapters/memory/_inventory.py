@@ -13,6 +13,7 @@ from commercekit.adapters._checks import (
     _reservation_movement,
     _same_reservation,
 )
+from commercekit.adapters._stock import _StockIntake
 from commercekit.errors import InvalidTransitionError, NotFoundError
 from commercekit.inventory import (
     InsufficientStockError,
@@ -44,7 +45,7 @@ def _key(item: Sku, location: StockLocationId) -> str:
     return f"{item}\x00{location}"
 
 
-class InMemoryStockStore(StockStore):
+class InMemoryStockStore(_StockIntake, StockStore):
     """Stock in an :class:`~commercekit.adapters.memory.InMemoryStore`.
 
     Three tables: on hand and reserved by SKU and location, the reservations
@@ -86,50 +87,6 @@ class InMemoryStockStore(StockStore):
         return stored
 
     # -- levels ----------------------------------------------------------------
-
-    def receive(
-        self,
-        sku: Sku,
-        location: StockLocationId,
-        quantity: int,
-        *,
-        at: datetime,
-        reason: str = "",
-    ) -> StockLevel:
-        """Add goods that came in to on hand; return the new level there."""
-        return self._take_in(
-            StockMovement(
-                sku=sku,
-                location=location,
-                kind=MovementKind.RECEIPT,
-                quantity=quantity,
-                reason=reason,
-                at=at,
-            )
-        )
-
-    def receive_return(
-        self,
-        sku: Sku,
-        location: StockLocationId,
-        quantity: int,
-        *,
-        at: datetime,
-        reference: str,
-        reason: str = "",
-    ) -> StockLevel:
-        """Put returned goods on hand again; return the new level there."""
-        return self._take_in(
-            StockMovement(
-                sku=sku,
-                location=location,
-                kind=MovementKind.RETURN,
-                quantity=quantity,
-                reference=reference,
-                reason=reason,
-                at=at,
-            )
-        )
 
     def _take_in(self, movement: StockMovement) -> StockLevel:
         on_hand, reserved = self._counts(movement.sku, movement.location)

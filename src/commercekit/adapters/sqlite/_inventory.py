@@ -14,6 +14,7 @@ from commercekit.adapters._checks import (
     _reservation_movement,
     _same_reservation,
 )
+from commercekit.adapters._stock import _StockIntake
 from commercekit.adapters.sqlite._columns import (
     _instant,
     _optional_instant,
@@ -101,7 +102,7 @@ _HELD_BY_ORDINARY = (
 """The units the active ordinary reservations of a SKU hold at a location."""
 
 
-class SQLiteStockStore(StockStore):
+class SQLiteStockStore(_StockIntake, StockStore):
     """Stock levels, reservations and the stock ledger in a SQLite database.
 
     Three tables. ``stock_levels`` holds on hand and reserved per SKU and
@@ -196,50 +197,6 @@ class SQLiteStockStore(StockStore):
         return _reservation(row)
 
     # -- levels ----------------------------------------------------------------
-
-    def receive(
-        self,
-        sku: Sku,
-        location: StockLocationId,
-        quantity: int,
-        *,
-        at: datetime,
-        reason: str = "",
-    ) -> StockLevel:
-        """Add goods that came in to on hand; return the new level there."""
-        return self._take_in(
-            StockMovement(
-                sku=sku,
-                location=location,
-                kind=MovementKind.RECEIPT,
-                quantity=quantity,
-                reason=reason,
-                at=at,
-            )
-        )
-
-    def receive_return(
-        self,
-        sku: Sku,
-        location: StockLocationId,
-        quantity: int,
-        *,
-        at: datetime,
-        reference: str,
-        reason: str = "",
-    ) -> StockLevel:
-        """Put returned goods on hand again; return the new level there."""
-        return self._take_in(
-            StockMovement(
-                sku=sku,
-                location=location,
-                kind=MovementKind.RETURN,
-                quantity=quantity,
-                reference=reference,
-                reason=reason,
-                at=at,
-            )
-        )
 
     def _take_in(self, movement: StockMovement) -> StockLevel:
         with self._atomic() as conn:
