@@ -1,0 +1,467 @@
+"""The cart aggregate: its lines, coupons, choices and the merge on login."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+import attrs
+
+from commercekit.cart._checks import (
+    _coupon_codes,
+    _currency_code,
+    _customer_id,
+    _email,
+    _lines,
+    _locale,
+    _payment_method,
+    _shipping_method,
+    _updated_at,
+    _version,
+)
+from commercekit.cart._errors import CartLimitError, CartLineNotFoundError
+from commercekit.cart._merge import MergeReport, _merge_lines
+from commercekit.cart._values import (
+    _MAX_LINES,
+    _MAX_QUANTITY,
+    CartId,
+    CartLine,
+    CartSettings,
+    _money,
+    _optional_money,
+    _optional_text,
+    _quantity,
+    _text,
+    cart_id,
+)
+from commercekit.errors import (
+    CurrencyMismatchError,
+    DuplicateError,
+    NotFoundError,
+    ValidationError,
+)
+from commercekit.money import Money
+from commercekit.ports import EventRecorder
+from commercekit.pricing import LineItem, PriceNotFoundError
+from commercekit.promotions import normalize_code
+from commercekit.values import Sku, as_utc, sku
+
+__all__ = ["Cart"]
+
+
+_METHODS: Final = {
+    "cart_id": None,
+    "currency": None,
+    "locale": None,
+    "lines": "add, add_custom, change_quantity, remove, clear or merge",
+    "coupon_codes": "apply_coupon or remove_coupon",
+    "customer_id": "assign_customer",
+    "guest_email": "set_guest_email",
+    "shipping_method": "choose_shipping_method",
+    "payment_method": "choose_payment_method",
+    "updated_at": "the method that changes the cart",
+}
+
+
+def _through_methods(instance: Cart, attribute: attrs.Attribute[Any], _: object) -> Any:
+    method = _METHODS[attribute.name]
+    if method is None:
+        current = getattr(instance, attribute.name)
+        msg = (
+            f"the {attribute.name} of cart {instance.cart_id} is {current!r} and "
+            "cannot change"
+        )
+    else:
+        msg = f"change the {attribute.name} of a cart with {method}"
+    raise ValidationError(msg, field=attribute.name)
+
+
+@attrs.define(kw_only=True)
+class Cart(EventRecorder):
+    """A customer's or guest's cart, in one currency and locale.
+
+    Every change goes through a method, which checks the change and sets
+    ``updated_at`` (it never moves back); setting a field directly raises
+    :class:`~commercekit.errors.ValidationError`. ``cart_id``, ``currency``
+    and ``locale`` never change. Methods that refuse a change leave the cart
+    as it was. Expiry is a question (:meth:`is_expired`); the methods do not
+    refuse work on an expired cart, the caller discards it.
+
+    Args:
+        cart_id: Its identifier.
+        currency: The currency of every price in it.
+        locale: The customer's locale, such as ``"de_DE"``.
+        updated_at: The last change (UTC-aware); expiry counts from it.
+        customer_id: The customer's id; ``None`` for a guest.
+        guest_email: A guest's e-mail address, once given (personal data:
+            left out of ``repr``).
+        lines: The lines, in the order they were added.
+        coupon_codes: The applied coupon codes, normalized and each once;
+            they are checked when the cart is priced, not here.
+        shipping_method: The chosen shipping method's code, if any.
+        payment_method: The chosen payment method's code, if any.
+        version: The stored version, for optimistic concurrency.
+
+    >>> from datetime import UTC, datetime
+    >>> from commercekit.money import money
+    >>> now = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    >>> cart = Cart(cart_id="c-1", currency="EUR", locale="de_DE", updated_at=now)
+    >>> cart.add("SNEAKER-42", 1, at=now, settings=CartSettings())
+    >>> cart.add("SNEAKER-42", 2, at=now, settings=CartSettings())
+    >>> [(line.sku, line.quantity) for line in cart.lines]
+    [('SNEAKER-42', 3)]
+    >>> items = cart.to_line_items({"SNEAKER-42": money("89.90", "EUR")})
+    >>> items[0].quantity, items[0].unit_price
+    (3, Money('89.90', 'EUR'))
+    """
+
+    cart_id: CartId = attrs.field(converter=cart_id, on_setattr=_through_methods)
+    currency: str = attrs.field(converter=_currency_code, on_setattr=_through_methods)
+    locale: str = attrs.field(converter=_locale, on_setattr=_through_methods)
+    updated_at: datetime = attrs.field(
+        converter=_updated_at, on_setattr=_through_methods
+    )
+    customer_id: str | None = attrs.field(
+        default=None,
+        converter=_customer_id,
+        on_setattr=_through_methods,
+    )
+    guest_email: str | None = attrs.field(
+        default=None, converter=_email, repr=False, on_setattr=_through_methods
+    )
+    lines: tuple[CartLine, ...] = attrs.field(
+        default=(), converter=_lines, on_setattr=_through_methods
+    )
+    coupon_codes: tuple[str, ...] = attrs.field(
+        default=(), converter=_coupon_codes, on_setattr=_through_methods
+    )
+    shipping_method: str | None = attrs.field(
+        default=None,
+        converter=_shipping_method,
+        on_setattr=_through_methods,
+    )
+    payment_method: str | None = attrs.field(
+        default=None,
+        converter=_payment_method,
+        on_setattr=_through_methods,
+    )
+    version: int = attrs.field(
+        default=0, validator=_version, on_setattr=attrs.setters.validate
+    )
+
+    def __attrs_post_init__(self) -> None:
+        for line in self.lines:
+            if line.unit_price_seen is not None:
+                self._check_currency(line.unit_price_seen)
+
+    # -- internals ---------------------------------------------------------
+
+    def _put(self, at: datetime, **changes: object) -> None:
+        """Set fields past their guards, and ``updated_at`` to ``at`` or later."""
+        for name, value in changes.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "updated_at", max(self.updated_at, at))
+
+    def _check_currency(self, price: Money) -> None:
+        if price.currency.code != self.currency:
+            raise CurrencyMismatchError(expected=self.currency, got=price.currency.code)
+
+    def _index(self, key: str) -> int:
+        for index, line in enumerate(self.lines):
+            if line.key == key:
+                return index
+        raise CartLineNotFoundError(key=key, cart_id=self.cart_id)
+
+    def _find(self, key: str) -> CartLine | None:
+        return next((line for line in self.lines if line.key == key), None)
+
+    def _check_room(self, key: str, settings: CartSettings) -> None:
+        if len(self.lines) >= settings.max_lines:
+            raise CartLimitError(
+                limit=_MAX_LINES,
+                maximum=settings.max_lines,
+                requested=len(self.lines) + 1,
+                key=key,
+            )
+
+    @staticmethod
+    def _check_quantity(key: str, quantity: int, settings: CartSettings) -> None:
+        if quantity > settings.max_quantity_per_line:
+            raise CartLimitError(
+                limit=_MAX_QUANTITY,
+                maximum=settings.max_quantity_per_line,
+                requested=quantity,
+                key=key,
+            )
+
+    def _replace(self, index: int, line: CartLine) -> tuple[CartLine, ...]:
+        return (*self.lines[:index], line, *self.lines[index + 1 :])
+
+    # -- lines -------------------------------------------------------------
+
+    def add(
+        self,
+        sku_code: str,
+        quantity: int,
+        *,
+        at: datetime,
+        settings: CartSettings,
+        unit_price_seen: Money | None = None,
+        tax_category: str = "standard",
+    ) -> None:
+        """Add ``quantity`` units of a catalog SKU.
+
+        Adding a SKU the cart holds adds to its line, which keeps its
+        ``added_at`` and takes the newer ``unit_price_seen`` (the price the
+        customer saw last) when one is given.
+
+        Raises:
+            ValidationError: for a bad SKU or quantity (at least 1).
+            CurrencyMismatchError: for a price in another currency.
+            CartLimitError: if the line would pass ``max_quantity_per_line``,
+                or a new line ``max_lines``.
+            DuplicateError: if a custom line has the SKU as its key.
+        """
+        code, quantity, at = sku(sku_code), _quantity(quantity), as_utc(at, field="at")
+        seen = _optional_money(unit_price_seen)
+        if seen is not None:
+            self._check_currency(seen)
+        found = self._find(code)
+        if found is None:
+            self._check_room(code, settings)
+            self._check_quantity(code, quantity, settings)
+            line = CartLine(
+                key=code,
+                sku=code,
+                quantity=quantity,
+                added_at=at,
+                unit_price_seen=seen,
+                tax_category=tax_category,
+            )
+            self._put(at, lines=(*self.lines, line))
+            return
+        if found.custom:
+            raise DuplicateError(kind="cart line", key=code)
+        total = found.quantity + quantity
+        self._check_quantity(code, total, settings)
+        merged = attrs.evolve(
+            found,
+            quantity=total,
+            unit_price_seen=found.unit_price_seen if seen is None else seen,
+        )
+        self._put(at, lines=self._replace(self._index(code), merged))
+
+    def add_custom(
+        self,
+        key: str,
+        name: str,
+        unit_price: Money,
+        *,
+        tax_category: str,
+        at: datetime,
+        settings: CartSettings,
+        quantity: int = 1,
+    ) -> None:
+        """Add a line that is not in the catalog, such as gift wrap.
+
+        Args:
+            key: Its code, in the form of a SKU (``"GIFT-WRAP"``).
+            name: What the customer reads.
+            unit_price: Its price, in the cart's currency and price mode.
+            tax_category: Its tax category.
+            at: The instant of the change.
+            settings: The cart limits.
+            quantity: How many, 1 unless said.
+
+        Raises:
+            ValidationError: for bad fields.
+            CurrencyMismatchError: for a price in another currency.
+            DuplicateError: if the cart has a line with that key.
+            CartLimitError: for a quantity past ``max_quantity_per_line`` or a
+                line past ``max_lines``.
+        """
+        code, at = sku(key), as_utc(at, field="at")
+        price = _money(unit_price, "unit_price")
+        self._check_currency(price)
+        line = CartLine(
+            key=code,
+            sku=code,
+            quantity=quantity,
+            added_at=at,
+            unit_price_seen=price,
+            tax_category=tax_category,
+            custom=True,
+            name=name,
+        )
+        if self._find(code) is not None:
+            raise DuplicateError(kind="cart line", key=code)
+        self._check_room(code, settings)
+        self._check_quantity(code, line.quantity, settings)
+        self._put(at, lines=(*self.lines, line))
+
+    def change_quantity(
+        self, key: str, quantity: int, *, at: datetime, settings: CartSettings
+    ) -> None:
+        """Set a line's quantity; remove a line with :meth:`remove`, not with 0.
+
+        Raises:
+            ValidationError: for a quantity below 1 (0 included).
+            CartLineNotFoundError: if the cart has no such line.
+            CartLimitError: for a quantity past ``max_quantity_per_line``.
+        """
+        at = as_utc(at, field="at")
+        if quantity == 0 and not isinstance(quantity, bool):
+            msg = f"a quantity of 0 removes nothing here: use remove({key!r})"
+            raise ValidationError(msg, field="quantity")
+        quantity = _quantity(quantity)
+        index = self._index(key)
+        self._check_quantity(key, quantity, settings)
+        changed = attrs.evolve(self.lines[index], quantity=quantity)
+        self._put(at, lines=self._replace(index, changed))
+
+    def remove(self, key: str, *, at: datetime) -> None:
+        """Remove a line.
+
+        Raises:
+            CartLineNotFoundError: if the cart has no such line.
+        """
+        at = as_utc(at, field="at")
+        index = self._index(key)
+        self._put(at, lines=self.lines[:index] + self.lines[index + 1 :])
+
+    def clear(self, *, at: datetime) -> None:
+        """Remove every line; coupon codes and chosen methods stay."""
+        self._put(as_utc(at, field="at"), lines=())
+
+    # -- coupons, customer, methods -------------------------------------------
+
+    def apply_coupon(self, code: str, *, at: datetime) -> str:
+        """Apply a coupon code and return it normalized; applying it again is a no-op.
+
+        The code is checked against the promotions when the cart is priced.
+
+        Raises:
+            ValidationError: for a malformed code.
+        """
+        at, normalized = as_utc(at, field="at"), normalize_code(code)
+        codes = self.coupon_codes
+        if normalized not in codes:
+            codes = (*codes, normalized)
+        self._put(at, coupon_codes=codes)
+        return normalized
+
+    def remove_coupon(self, code: str, *, at: datetime) -> None:
+        """Remove an applied coupon code (in any spelling that normalizes to it).
+
+        Raises:
+            NotFoundError: if the code was not applied.
+        """
+        at, normalized = as_utc(at, field="at"), normalize_code(code)
+        if normalized not in self.coupon_codes:
+            msg = f"cart {self.cart_id} has no coupon code {normalized!r}"
+            raise NotFoundError(msg, kind="coupon code", key=normalized)
+        remaining = tuple(c for c in self.coupon_codes if c != normalized)
+        self._put(at, coupon_codes=remaining)
+
+    def assign_customer(self, customer_id: str, *, at: datetime) -> None:
+        """Make the cart the customer's (a guest who logged in or signed up)."""
+        checked = _text(customer_id, "customer_id")
+        self._put(as_utc(at, field="at"), customer_id=checked)
+
+    def set_guest_email(self, email: str | None, *, at: datetime) -> None:
+        """Set or clear a guest's e-mail address."""
+        self._put(as_utc(at, field="at"), guest_email=_email(email))
+
+    def choose_shipping_method(self, method: str | None, *, at: datetime) -> None:
+        """Choose a shipping method by its code, or ``None`` to unset it."""
+        checked = _optional_text(method, "shipping_method")
+        self._put(as_utc(at, field="at"), shipping_method=checked)
+
+    def choose_payment_method(self, method: str | None, *, at: datetime) -> None:
+        """Choose a payment method by its code, or ``None`` to unset it."""
+        checked = _optional_text(method, "payment_method")
+        self._put(as_utc(at, field="at"), payment_method=checked)
+
+    # -- questions -------------------------------------------------------------
+
+    def is_expired(self, at: datetime, settings: CartSettings) -> bool:
+        """Whether ``settings.expires_after`` has passed since the last change.
+
+        A cart is expired from the instant ``updated_at + expires_after`` on.
+        """
+        return as_utc(at, field="at") >= self.updated_at + settings.expires_after
+
+    def to_line_items(self, prices: Mapping[Sku, Money]) -> list[LineItem]:
+        """The lines as pricing's line items, in the cart's order.
+
+        Args:
+            prices: The unit price of each catalog SKU at its line's quantity
+                (resolve them with :func:`commercekit.pricing.resolve_prices`).
+                Custom lines take their own price; ``unit_price_seen`` is
+                never used for catalog lines.
+
+        Raises:
+            PriceNotFoundError: if ``prices`` lacks a catalog line's SKU
+                (pricing's error: the same fact as a missing list price).
+            CurrencyMismatchError: for a price in another currency.
+        """
+        items: list[LineItem] = []
+        for line in self.lines:
+            # A custom line always has its own price (CartLine checks it).
+            price = line.unit_price_seen if line.custom else prices.get(line.sku)
+            if price is None:
+                raise PriceNotFoundError(
+                    sku=line.sku, currency=self.currency, quantity=line.quantity
+                )
+            price = _money(price, "unit_price")
+            self._check_currency(price)
+            items.append(
+                LineItem(
+                    sku=line.sku,
+                    quantity=line.quantity,
+                    unit_price=price,
+                    tax_category=line.tax_category,
+                    key=line.key,
+                )
+            )
+        return items
+
+    # -- merge ---------------------------------------------------------------
+
+    def merge(
+        self, guest: Cart, *, at: datetime, settings: CartSettings
+    ) -> MergeReport:
+        """Merge a guest's cart into this (the customer's) cart on login.
+
+        Line by line in the guest cart's order: a line whose key this cart
+        has adds its quantity to that line (capped at
+        ``max_quantity_per_line``; the line takes the guest's
+        ``unit_price_seen`` if the guest added it later); any other line is
+        appended (capped the same way) while there is room under
+        ``max_lines``, and dropped after. A guest line whose key is a line of
+        the other kind here (custom against catalog) is dropped as
+        ``"key_taken"``. The guest's coupon codes join this cart's; a chosen
+        shipping or payment method fills only one not chosen here. The guest
+        cart is left as it was: the caller discards it.
+
+        Raises:
+            CurrencyMismatchError: if the carts' currencies differ.
+            ValidationError: for merging a cart into itself.
+        """
+        at = as_utc(at, field="at")
+        if guest is self or guest.cart_id == self.cart_id:
+            msg = f"cannot merge cart {self.cart_id} into itself"
+            raise ValidationError(msg, field="guest")
+        if guest.currency != self.currency:
+            raise CurrencyMismatchError(expected=self.currency, got=guest.currency)
+        lines, report = _merge_lines(self.lines, guest.lines, settings)
+        added = tuple(c for c in guest.coupon_codes if c not in self.coupon_codes)
+        self._put(
+            at,
+            lines=lines,
+            coupon_codes=(*self.coupon_codes, *added),
+            shipping_method=self.shipping_method or guest.shipping_method,
+            payment_method=self.payment_method or guest.payment_method,
+        )
+        return MergeReport(lines=report, coupon_codes_added=added)
