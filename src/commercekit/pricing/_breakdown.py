@@ -450,7 +450,6 @@ def price_lines(  # noqa: PLR0915 - one pass, kept in one place
         shipping_minor=ship or 0,
         net_minor=net_total,
         tax_minor=tax_total,
-        grand_minor=grand_total,
         due_minor=_cash_rounded(grand_total, policy, places, code),
     )
 

@@ -500,7 +500,6 @@ class PriceBreakdown:
         shipping_minor: The shipping price, in the breakdown's mode.
         net_minor: Everything net.
         tax_minor: All VAT.
-        grand_minor: Everything gross.
         due_minor: The grand total after cash rounding.
     """
 
@@ -520,7 +519,6 @@ class PriceBreakdown:
     shipping_minor: int
     net_minor: int
     tax_minor: int
-    grand_minor: int
     due_minor: int
 
     @property
@@ -551,7 +549,7 @@ class PriceBreakdown:
     @property
     def grand_total(self) -> Money:
         """Everything gross, which the customer pays."""
-        return from_minor_units(self.grand_minor, self.currency)
+        return from_minor_units(self.net_minor + self.tax_minor, self.currency)
 
     @property
     def amount_due(self) -> Money:
@@ -561,7 +559,8 @@ class PriceBreakdown:
     @property
     def cash_rounding(self) -> Money:
         """``amount_due - grand_total``."""
-        return from_minor_units(self.due_minor - self.grand_minor, self.currency)
+        grand = self.net_minor + self.tax_minor
+        return from_minor_units(self.due_minor - grand, self.currency)
 
     def line(self, key: str) -> PricedLine:
         """The line with ``key``.

@@ -638,7 +638,7 @@ def test_a_breakdown_survives_the_json_round_trip() -> None:
 
     assert again == breakdown
     assert again.line("A").discounts == breakdown.line("A").discounts
-    assert '"grand_minor":2690' in text
+    assert '"due_minor":2690' in text
 
 
 def test_a_provider_that_returns_no_decision_is_named() -> None:
