@@ -41,6 +41,7 @@ __all__ = [
     "Money",
     "Rounding",
     "allocate",
+    "as_money",
     "format_money",
     "from_minor_units",
     "get_currency",
@@ -484,13 +485,28 @@ def zero(currency: str | moneyed.Currency) -> Money:
     return Money(Decimal(0), currency)
 
 
-def _as_money(value: object) -> Money:
+def as_money(value: object, *, field: str = "amount") -> Money:
+    """``value`` as commercekit's :class:`Money`, or a clear error.
+
+    A :class:`moneyed.Money` becomes a :class:`Money` (and so refuses what
+    this module refuses); anything else is bad input.
+
+    Raises:
+        ValidationError: for anything but an amount of money, naming ``field``.
+
+    >>> import moneyed
+    >>> as_money(moneyed.Money("9.99", "EUR"))
+    Money('9.99', 'EUR')
+    """
     if isinstance(value, Money):
         return value
     if isinstance(value, moneyed.Money):
         return Money(value.amount, value.currency)
-    msg = f"expected Money, got {type(value).__name__}"
-    raise ValidationError(msg)
+    msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
+    raise ValidationError(msg, field=field)
+
+
+_as_money = as_money
 
 
 def sum_money(

@@ -6,10 +6,9 @@ from datetime import datetime, timedelta
 from typing import Final, NewType
 
 import attrs
-import moneyed
 
 from commercekit.errors import ValidationError
-from commercekit.money import Money
+from commercekit.money import Money, as_money
 from commercekit.values import Sku, as_utc, positive_int, sku
 
 __all__ = [
@@ -66,13 +65,7 @@ def _optional_text(value: object, field: str) -> str | None:
 
 
 def _money(value: object, field: str) -> Money:
-    if isinstance(value, Money):
-        price = value
-    elif isinstance(value, moneyed.Money):
-        price = Money(value.amount, value.currency)
-    else:
-        msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
-        raise ValidationError(msg, field=field)
+    price = as_money(value, field=field)
     if price.amount < 0:
         msg = f"{field} cannot be negative, not {price}"
         raise ValidationError(msg, field=field)

@@ -19,7 +19,7 @@ import moneyed
 
 from commercekit.catalog._model import Product, ProductId
 from commercekit.errors import CurrencyMismatchError, ValidationError
-from commercekit.money import Money, get_currency
+from commercekit.money import Money, as_money, get_currency
 from commercekit.values import FrozenMap, Sku, positive_int
 
 __all__ = [
@@ -119,12 +119,7 @@ def _invalid(field: str, message: str) -> ValidationError:
 
 
 def _money(value: object, field: str) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, moneyed.Money):
-        return Money(value.amount, value.currency)
-    msg = f"{field} must be Money, such as money('59.90', 'EUR'), not {value!r}"
-    raise _invalid(field, msg)
+    return as_money(value, field=field)
 
 
 def _min_price(value: object) -> Money | None:

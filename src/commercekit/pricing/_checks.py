@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 import attrs
-import moneyed
 
 from commercekit.errors import ValidationError
-from commercekit.money import Money
+from commercekit.money import Money, as_money
 
 __all__: list[str] = []
 
@@ -45,12 +44,7 @@ def _check_list(kind: type[_T], value: object, field: str) -> list[_T]:
 
 def _as_money(value: object, field: str) -> Money:
     """``value`` as commercekit's Money; any other type is a ValidationError."""
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, moneyed.Money):
-        return Money(value.amount, value.currency)
-    msg = f"{field} must be Money, such as money('9.99', 'EUR'), not {value!r}"
-    raise ValidationError(msg, field=field)
+    return as_money(value, field=field)
 
 
 def _is_text(_: object, attribute: attrs.Attribute[str], value: object) -> None:

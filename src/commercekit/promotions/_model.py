@@ -8,10 +8,9 @@ from decimal import Decimal
 from typing import Any, NewType, cast
 
 import attrs
-import moneyed
 
 from commercekit.errors import ValidationError
-from commercekit.money import Money, format_money, quantize, to_decimal
+from commercekit.money import Money, as_money, format_money, quantize, to_decimal
 from commercekit.promotions._coupons import normalize_code
 from commercekit.values import Sku, as_utc, positive_int, sku
 
@@ -39,12 +38,7 @@ PromotionId = NewType("PromotionId", str)
 
 
 def _money(value: object, field: str) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, moneyed.Money):
-        return Money(value.amount, value.currency)
-    msg = f"{field} must be Money, such as money('10.00', 'EUR'), not {value!r}"
-    raise ValidationError(msg, field=field)
+    return as_money(value, field=field)
 
 
 def _positive(value: object, field: str) -> Money:

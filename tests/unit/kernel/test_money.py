@@ -18,6 +18,7 @@ from commercekit.money import (
     Money,
     Rounding,
     allocate,
+    as_money,
     format_money,
     from_minor_units,
     get_currency,
@@ -568,3 +569,15 @@ def test_format_money_ignores_the_thread_decimal_context() -> None:
 def test_format_money_refuses_an_unknown_locale() -> None:
     with pytest.raises(ValidationError, match="unknown locale"):
         format_money(eur("1"), "xx_YY")
+
+
+def test_as_money_turns_py_moneyed_amounts_into_strict_money() -> None:
+    loose = moneyed.Money("9.99", "EUR")
+
+    strict = as_money(loose)
+
+    assert type(strict) is Money
+    assert strict == money("9.99", "EUR")
+    with pytest.raises(ValidationError) as caught:
+        as_money("9.99", field="price")
+    assert caught.value.field == "price"
