@@ -3,6 +3,12 @@
 This module grows with the contexts: each shared value (a SKU, a customer id,
 an address, the personal-data mark) is declared here once, the first time two
 contexts need it.
+
+Personal data is marked where it is declared: a field made with
+``attrs.field(metadata=personal(), repr=redacted)`` is personal data. The mark
+is what the GDPR export and erasure read (:func:`personal_fields`), and the
+``repr`` of such a value shows ``'***'`` in its place, so logs and tracebacks
+carry no name, e-mail, phone or street.
 """
 
 from __future__ import annotations
@@ -11,14 +17,16 @@ import enum
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Final, NewType, Self, TypeVar
+from typing import Any, Final, NewType, Self, TypeVar
 
 import attrs
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 
 from commercekit.errors import ValidationError
 
 __all__ = [
+    "PERSONAL_DATA",
+    "Address",
     "CountryCode",
     "CustomerFacts",
     "FrozenMap",
@@ -26,7 +34,10 @@ __all__ = [
     "TaxCategory",
     "as_utc",
     "country_code",
+    "personal",
+    "personal_fields",
     "positive_int",
+    "redacted",
     "sku",
 ]
 
@@ -261,3 +272,253 @@ class CustomerFacts:
     vat_id: str | None = attrs.field(default=None, validator=_optional_text)
     vat_id_confirmed: bool = attrs.field(default=False, validator=_flag)
     order_count: int = attrs.field(default=0, validator=_count)
+
+
+PERSONAL_DATA: Final = "commercekit.personal_data"
+"""The key of the ``attrs`` field metadata that marks personal data."""
+
+
+def personal() -> dict[str, object]:
+    """Field metadata that marks an ``attrs`` field as personal data.
+
+    Use it with :func:`redacted`, so the field's value stays out of ``repr``:
+
+    >>> @attrs.frozen
+    ... class Contact:
+    ...     email: str = attrs.field(metadata=personal(), repr=redacted)
+    ...     newsletter: bool = False
+    >>> Contact("ada@example.com")
+    Contact(email='***', newsletter=False)
+    >>> personal_fields(Contact)
+    ('email',)
+    """
+    return {PERSONAL_DATA: True}
+
+
+def redacted(value: object) -> str:
+    """Show a personal value in a ``repr`` as ``'***'``, and ``None`` as ``None``.
+
+    >>> redacted("Ada Lovelace"), redacted(None)
+    ("'***'", 'None')
+    """
+    return "None" if value is None else "'***'"
+
+
+def personal_fields(cls: type[Any]) -> tuple[str, ...]:
+    """The names of the fields of an ``attrs`` class marked :func:`personal`.
+
+    Raises:
+        ValidationError: if ``cls`` is not an ``attrs`` class.
+
+    >>> personal_fields(Address)
+    ('name', 'company', 'street', 'street_2', 'postal_code', 'phone')
+    """
+    if not attrs.has(cls):
+        msg = f"{cls!r} is not an attrs class"
+        raise ValidationError(msg, field="cls")
+    return tuple(
+        field.name for field in attrs.fields(cls) if field.metadata.get(PERSONAL_DATA)
+    )
+
+
+_ADDRESS_TEXT_LIMIT: Final = 200
+
+# Countries whose addresses have no postal code (or where it is optional, as
+# Ireland's Eircode is): the code may be left out there.
+_NO_POSTAL_CODE_LIST: Final = (
+    "AE AG AO AW BF BI BJ BS BW BZ CD CF CG CI CK CM DJ DM ER FJ GA GD GH GM GQ "
+    "GY HK IE JM KI KM KN KP LC ML MO MR MW NR NU QA RW SB SC SL SR ST SY TD TF "
+    "TG TK TL TO TT TV UG VU YE ZW"
+)
+_NO_POSTAL_CODE: Final = frozenset(_NO_POSTAL_CODE_LIST.split())
+
+# The form of postal codes where it is fixed, after upper-casing and
+# trimming. Other countries' codes are only checked for being printable text.
+_POSTAL_CODES: Final = {
+    country: re.compile(pattern)
+    for country, pattern in {
+        "AT": r"\d{4}",
+        "BE": r"\d{4}",
+        "BG": r"\d{4}",
+        "CH": r"\d{4}",
+        "CY": r"\d{4}",
+        "CZ": r"\d{3} ?\d{2}",
+        "DE": r"\d{5}",
+        "DK": r"\d{4}",
+        "EE": r"\d{5}",
+        "ES": r"\d{5}",
+        "FI": r"\d{5}",
+        "FR": r"\d{5}",
+        "GR": r"\d{3} ?\d{2}",
+        "HR": r"\d{5}",
+        "HU": r"\d{4}",
+        "IT": r"\d{5}",
+        "LI": r"\d{4}",
+        "LT": r"(LT-)?\d{5}",
+        "LU": r"(L-)?\d{4}",
+        "LV": r"(LV-)?\d{4}",
+        "MT": r"[A-Z]{3} ?\d{4}",
+        "NL": r"\d{4} ?[A-Z]{2}",
+        "NO": r"\d{4}",
+        "PL": r"\d{2}-\d{3}",
+        "PT": r"\d{4}-\d{3}",
+        "RO": r"\d{6}",
+        "SE": r"\d{3} ?\d{2}",
+        "SI": r"\d{4}",
+        "SK": r"\d{3} ?\d{2}",
+        "GB": r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
+        "US": r"\d{5}(-\d{4})?",
+    }.items()
+}
+
+
+def _address_text(field: str, value: object, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            msg = f"an address needs a {field.replace('_', ' ')}"
+            raise ValidationError(msg, field=field)
+        return None
+    if (
+        not isinstance(value, str)
+        or not value.strip().isprintable()
+        or len(value.strip()) > _ADDRESS_TEXT_LIMIT
+    ):
+        shown = value if field in {"city", "region"} else type(value).__name__
+        msg = (
+            f"the {field.replace('_', ' ')} of an address must be printable text "
+            f"of at most {_ADDRESS_TEXT_LIMIT} characters (got {shown!r})"
+        )
+        raise ValidationError(msg, field=field)
+    return " ".join(value.split())
+
+
+def _required_text(field: str, value: object) -> str:
+    text = _address_text(field, value, required=True)
+    assert text is not None  # noqa: S101 - required text is never None
+    return text
+
+
+def _name(value: object) -> str:
+    return _required_text("name", value)
+
+
+def _street(value: object) -> str:
+    return _required_text("street", value)
+
+
+def _city(value: object) -> str:
+    return _required_text("city", value)
+
+
+def _company(value: object) -> str | None:
+    return _address_text("company", value, required=False)
+
+
+def _street_2(value: object) -> str | None:
+    return _address_text("street_2", value, required=False)
+
+
+def _region(value: object) -> str | None:
+    return _address_text("region", value, required=False)
+
+
+def _phone(value: object) -> str | None:
+    return _address_text("phone", value, required=False)
+
+
+def _postal_code(value: object) -> str | None:
+    text = _address_text("postal_code", value, required=False)
+    return None if text is None else text.upper()
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A postal address, for shipping or billing.
+
+    Text is trimmed and inner runs of space become one; empty optional text
+    becomes ``None``. The postal code is upper-cased and checked against its
+    country's form where that is fixed (``"10115"`` in Germany, ``"1011 AB"``
+    in the Netherlands, ``"SW1A 1AA"`` in the United Kingdom); it may be left
+    out only where the country has none (Ireland, Hong Kong, ...).
+
+    Name, company, street, second line, postal code and phone are personal
+    data: marked :func:`personal` and hidden in ``repr``.
+
+    Args:
+        name: The recipient's full name.
+        street: Street and house number.
+        postal_code: The postal code.
+        city: The city or town.
+        country: The ISO 3166-1 alpha-2 country code.
+        company: A company name, if any.
+        street_2: A second address line (c/o, floor, door), if any.
+        region: A state or province where the post needs one.
+        phone: A phone number for the carrier, if any.
+
+    Raises:
+        ValidationError: for a missing required field (naming it), text
+            that is not printable or longer than 200 characters, an unknown
+            country, or a postal code of the wrong form for its country.
+
+    >>> address = Address(
+    ...     name="Ada  Lovelace", street="Unter den Linden 1",
+    ...     postal_code="10117", city="Berlin", country="de",
+    ... )
+    >>> address
+    Address(name='***', company=None, street='***', street_2=None, postal_code='***', city='Berlin', region=None, country='DE', phone=None)
+    >>> address.name, address.lines()[-1]
+    ('Ada Lovelace', 'Germany')
+    """  # noqa: E501 - a doctest's output is one line
+
+    name: str = attrs.field(converter=_name, metadata=personal(), repr=redacted)
+    company: str | None = attrs.field(
+        default=None, converter=_company, metadata=personal(), repr=redacted
+    )
+    street: str = attrs.field(converter=_street, metadata=personal(), repr=redacted)
+    street_2: str | None = attrs.field(
+        default=None,
+        converter=_street_2,
+        metadata=personal(),
+        repr=redacted,
+    )
+    postal_code: str | None = attrs.field(
+        default=None, converter=_postal_code, metadata=personal(), repr=redacted
+    )
+    city: str = attrs.field(converter=_city)
+    region: str | None = attrs.field(default=None, converter=_region)
+    country: CountryCode = attrs.field(converter=country_code)
+    phone: str | None = attrs.field(
+        default=None, converter=_phone, metadata=personal(), repr=redacted
+    )
+
+    def __attrs_post_init__(self) -> None:
+        code = self.postal_code
+        if code is None:
+            if self.country not in _NO_POSTAL_CODE:
+                msg = f"an address in {self.country} needs a postal code"
+                raise ValidationError(msg, field="postal_code")
+            return
+        pattern = _POSTAL_CODES.get(self.country)
+        if pattern is not None and not pattern.fullmatch(code):
+            msg = (
+                f"{code!r} is not a postal code of {self.country}: expected the "
+                f"form {pattern.pattern!r}"
+            )
+            raise ValidationError(msg, field="postal_code")
+
+    def lines(self, locale: str = "en") -> list[str]:
+        """The address as lines for a label, the country's name in ``locale``.
+
+        Raises:
+            ValidationError: for a locale babel does not know.
+        """
+        try:
+            country = Locale.parse(locale).territories.get(self.country, self.country)
+        except (UnknownLocaleError, ValueError, TypeError) as exc:
+            msg = f"{locale!r} is not a locale babel knows, such as 'de_DE'"
+            raise ValidationError(msg, field="locale") from exc
+        place = " ".join(part for part in (self.postal_code, self.city) if part)
+        if self.region:
+            place = f"{place}, {self.region}"
+        parts = (self.name, self.company, self.street, self.street_2, place, country)
+        return [part for part in parts if part]

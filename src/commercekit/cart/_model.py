@@ -45,7 +45,7 @@ from commercekit.money import Money
 from commercekit.ports import EventRecorder
 from commercekit.pricing import LineItem, PriceNotFoundError
 from commercekit.promotions import normalize_code
-from commercekit.values import Sku, as_utc, sku
+from commercekit.values import Sku, as_utc, personal, redacted, sku
 
 __all__ = ["Cart"]
 
@@ -95,7 +95,7 @@ class Cart(EventRecorder):
         updated_at: The last change (UTC-aware); expiry counts from it.
         customer_id: The customer's id; ``None`` for a guest.
         guest_email: A guest's e-mail address, once given (personal data:
-            left out of ``repr``).
+            shown as ``'***'`` in ``repr``).
         lines: The lines, in the order they were added.
         coupon_codes: The applied coupon codes, normalized and each once;
             they are checked when the cart is priced, not here.
@@ -128,7 +128,11 @@ class Cart(EventRecorder):
         on_setattr=_through_methods,
     )
     guest_email: str | None = attrs.field(
-        default=None, converter=_email, repr=False, on_setattr=_through_methods
+        default=None,
+        converter=_email,
+        metadata=personal(),
+        repr=redacted,
+        on_setattr=_through_methods,
     )
     lines: tuple[CartLine, ...] = attrs.field(
         default=(), converter=_lines, on_setattr=_through_methods
