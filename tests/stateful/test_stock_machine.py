@@ -2,7 +2,9 @@
 
 Hypothesis receives, adjusts, reserves (some reservations backorders),
 releases (and releases again), commits and sweeps expired reservations while
-a clock moves on, through the in-memory store and through SQLite on a file.
+a clock moves on, through the in-memory store and through SQLite on a file;
+besides the store's own calls, it reserves carts, releases them and sweeps
+through the services, which allocate over both locations and record events.
 After every step these hold, in the words a merchant would use:
 
 * on hand is never below zero, and neither is reserved;
@@ -10,7 +12,9 @@ After every step these hold, in the words a merchant would use:
 * a reservation released twice is released once;
 * the store's level is the model's, at each location and over all of them;
 * the ledger explains the level: its movements sum to what is on hand and
-  what is reserved, at each location.
+  what is reserved, at each location;
+* a cart is reserved whole or not at all, never from more than a location
+  has, and from one location when one has it all.
 """
 
 from __future__ import annotations
@@ -38,17 +42,35 @@ from commercekit.adapters.sqlite import SQLiteDatabase, SQLiteUnitOfWork
 from commercekit.errors import InvalidTransitionError
 from commercekit.inventory import (
     InsufficientStockError,
+    InventorySettings,
     InventoryUnitOfWork,
+    ReleaseReason,
+    Reservation,
     ReservationId,
+    StockLocation,
     StockLocationId,
+    StockPolicy,
+    StockReleased,
+    StockReserved,
+    release_stock,
     reservation_id,
+    reserve_stock,
     stock_location_id,
+    sweep_expired,
 )
+from commercekit.testing import FixedClock, RecordingPublisher, SequentialIds
 from commercekit.values import sku
 
 SKU = sku("SNEAKER-42")
 LOCATIONS = [stock_location_id("berlin"), stock_location_id("hamburg")]
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)
+SETTINGS = InventorySettings(
+    locations=[
+        StockLocation(location_id="berlin", name="Berlin", priority=1),
+        StockLocation(location_id="hamburg", name="Hamburg", priority=2),
+    ]
+)
+BACKORDERS = attrs.evolve(SETTINGS, default_policy=StockPolicy(backorder=True))
 
 # Few steps and modest examples: each step is a unit of work, and on SQLite
 # each example is a new database file. The dev and ci profiles choose how
@@ -85,17 +107,23 @@ class StockMachine(RuleBasedStateMachine):
     """Drives a stock store and a plain model side by side."""
 
     reservations = Bundle("reservations")
+    references = Bundle("references")
 
     def __init__(self) -> None:
         super().__init__()
-        self.new_uow = self.make_uow_factory()
+        self.publisher = RecordingPublisher()
+        self.new_uow = self.make_uow_factory(self.publisher)
         self.now = START
         self.levels = {location: Counts() for location in LOCATIONS}
         self.held: dict[ReservationId, Held] = {}
         self.made = 0
+        self.ids = SequentialIds("svc-res-")
 
-    def make_uow_factory(self) -> Callable[[], InventoryUnitOfWork]:
-        """A maker of units of work over a new, empty store."""
+    def make_uow_factory(
+        self, publisher: RecordingPublisher
+    ) -> Callable[[], InventoryUnitOfWork]:
+        """A maker of units of work over a new, empty store, publishing to
+        ``publisher``."""
         raise NotImplementedError
 
     # -- the model's reading of the rules -------------------------------------
@@ -301,6 +329,116 @@ class StockMachine(RuleBasedStateMachine):
             held.state = "released"
             self.levels[held.location].reserved -= held.quantity
 
+    # -- the services ----------------------------------------------------------
+
+    def events_since(self, seen: int) -> list[object]:
+        return [envelope.event for envelope in self.publisher.published[seen:]]
+
+    @rule(
+        target=references,
+        quantity=st.integers(1, 8),
+        backorder=st.booleans(),
+        expires_in=st.none() | st.integers(1, 30),
+    )
+    def reserve_cart(
+        self, quantity: int, backorder: bool, expires_in: int | None
+    ) -> object:
+        """A cart reserves through the service, allocated over both locations."""
+        self.made += 1
+        reference = f"svc-cart-{self.made}"
+        at = self.tick()
+        available = {
+            location: max(counts.on_hand - counts.reserved, 0)
+            for location, counts in self.levels.items()
+        }
+        total = sum(available.values())
+        seen = len(self.publisher.published)
+
+        def reserve() -> list[Reservation]:
+            return reserve_stock(
+                {SKU: quantity},
+                reference=reference,
+                uow=self.new_uow(),
+                settings=BACKORDERS if backorder else SETTINGS,
+                clock=FixedClock(at),
+                ids=self.ids,
+                hold_for=None if expires_in is None else timedelta(minutes=expires_in),
+            )
+
+        if not backorder and total < quantity:
+            with pytest.raises(InsufficientStockError) as caught:
+                reserve()
+            # The sum over both locations is named; nothing is reserved.
+            assert (caught.value.wanted, caught.value.available) == (quantity, total)
+            assert self.events_since(seen) == []
+            return multiple()
+        made = reserve()
+        ordinary = [r for r in made if not r.backorder]
+        extra = [r for r in made if r.backorder]
+        assert sum(r.quantity for r in ordinary) == min(quantity, total)
+        assert sum(r.quantity for r in extra) == quantity - min(quantity, total)
+        assert len(extra) <= 1
+        for r in ordinary:
+            assert r.quantity <= available[r.location]
+        whole = [location for location in LOCATIONS if available[location] >= quantity]
+        if whole:
+            # Fewest shipments: the preferred location that has it all.
+            assert [(r.location, r.quantity) for r in made] == [(whole[0], quantity)]
+        reserved = [e for e in self.events_since(seen) if isinstance(e, StockReserved)]
+        assert [e.reservation_id for e in reserved] == [r.reservation_id for r in made]
+        for r in made:
+            self.held[r.reservation_id] = Held(
+                r.quantity, r.location, reference, r.expires_at, r.backorder, at
+            )
+            self.levels[r.location].reserved += r.quantity
+        return reference
+
+    @rule(reference=references)
+    def release_cart(self, reference: str) -> None:
+        """The service releases a cart's active reservations, once."""
+        due = {
+            key
+            for key, held in self.held.items()
+            if held.reference == reference and held.state == "active"
+        }
+        seen = len(self.publisher.published)
+        released = release_stock(
+            reference=reference, uow=self.new_uow(), clock=FixedClock(self.tick())
+        )
+        assert set(released) == due
+        assert len(released) == len(due)
+        events = self.events_since(seen)
+        assert [e.reservation_id for e in events if isinstance(e, StockReleased)] == (
+            released
+        )
+        for key in released:
+            held = self.held[key]
+            held.state = "released"
+            self.levels[held.location].reserved -= held.quantity
+
+    @rule(minutes=st.integers(0, 20))
+    def sweep(self, minutes: int) -> None:
+        """The sweep service, as a periodic job runs it."""
+        self.now += timedelta(minutes=minutes)
+        due = sorted(
+            (held.expires_at, key)
+            for key, held in self.held.items()
+            if held.state == "active"
+            and held.expires_at is not None
+            and held.expires_at <= self.now
+        )
+        seen = len(self.publisher.published)
+        swept = sweep_expired(uow=self.new_uow(), clock=FixedClock(self.now))
+        assert swept == [key for _, key in due]
+        events = self.events_since(seen)
+        assert [
+            (e.reservation_id, e.reason) for e in events if isinstance(e, StockReleased)
+        ] == [(key, ReleaseReason.EXPIRED) for key in swept]
+        for key in swept:
+            held = self.held[key]
+            held.state = "released"
+            self.levels[held.location].reserved -= held.quantity
+
     # -- invariants ------------------------------------------------------------
 
     @invariant()
@@ -331,19 +469,23 @@ class StockMachine(RuleBasedStateMachine):
 
 
 class InMemoryStockMachine(StockMachine):
-    def make_uow_factory(self) -> Callable[[], InventoryUnitOfWork]:
+    def make_uow_factory(
+        self, publisher: RecordingPublisher
+    ) -> Callable[[], InventoryUnitOfWork]:
         store = InMemoryStore()
-        return lambda: InMemoryUnitOfWork(store)
+        return lambda: InMemoryUnitOfWork(store, publisher=publisher)
 
 
 class SQLiteStockMachine(StockMachine):
     """Each example gets a new database file, removed when it ends."""
 
-    def make_uow_factory(self) -> Callable[[], InventoryUnitOfWork]:
+    def make_uow_factory(
+        self, publisher: RecordingPublisher
+    ) -> Callable[[], InventoryUnitOfWork]:
         self.folder = Path(tempfile.mkdtemp(prefix="stock-machine-"))
         self.database = SQLiteDatabase(self.folder / "shop.sqlite3")
         database = self.database
-        return lambda: SQLiteUnitOfWork(database)
+        return lambda: SQLiteUnitOfWork(database, publisher=publisher)
 
     def teardown(self) -> None:
         self.database.close()

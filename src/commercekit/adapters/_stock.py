@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from commercekit.errors import ValidationError
 from commercekit.inventory import (
     MovementKind,
     StockLevel,
@@ -13,6 +14,22 @@ from commercekit.inventory import (
 from commercekit.values import Sku
 
 __all__: list[str] = []
+
+
+def _check_reference(value: object) -> str:
+    """A reservation's reference (a cart or an order) as the stores take it."""
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or value != value.strip()
+        or not value.isprintable()
+    ):
+        msg = (
+            "reference must be non-empty printable text without surrounding "
+            f"space, not {value!r}"
+        )
+        raise ValidationError(msg, field="reference")
+    return value
 
 
 class _StockIntake:

@@ -1,31 +1,132 @@
-"""The cart: what a customer is about to buy, and the merge of a guest cart.
+"""The cart: what a customer is about to buy, and what they keep for later.
 
 * a :class:`Cart` holds :class:`CartLine` objects (catalog SKUs, and custom
   lines such as gift wrap with their own price and tax category), the applied
-  coupon codes and the chosen shipping and payment methods, in one currency
-  and locale; its methods check each change against the merchant's
-  :class:`CartSettings` and refuse with :class:`CartLimitError` or
-  :class:`CartLineNotFoundError`;
+  coupon codes, the chosen shipping and payment methods and the shipping and
+  billing addresses, in one currency and locale; its methods check each
+  change against the merchant's :class:`CartSettings` and refuse with
+  :class:`CartLimitError` or :class:`CartLineNotFoundError`;
 * :meth:`Cart.merge` merges a guest's cart into the customer's on login and
   explains the result in a :class:`MergeReport`;
 * :meth:`Cart.to_line_items` turns the lines into pricing's
-  :class:`~commercekit.pricing.LineItem` objects.
+  :class:`~commercekit.pricing.LineItem` objects;
+* a :class:`Wishlist` keeps a customer's SKUs for later and never expires;
+  :func:`save_for_later` and :func:`move_to_cart` move lines between the two;
+* the aggregates record domain events (:class:`CartLineAdded`,
+  :class:`CartsMerged`, :class:`LineSavedForLater`, ...) that carry ids,
+  SKUs and quantities, never personal data;
+* :class:`CartRepository` and :class:`WishlistRepository` store them, in a
+  :class:`CartUnitOfWork`.
 """
 
-from commercekit.cart._errors import CartLimitError, CartLineNotFoundError
+from commercekit.cart._errors import (
+    CartLimitError,
+    CartLineNotFoundError,
+    CustomLineNotMovableError,
+    WishlistItemNotFoundError,
+    WishlistLimitError,
+)
+from commercekit.cart._events import (
+    CartLineAdded,
+    CartLineRemoved,
+    CartQuantityChanged,
+    CartsMerged,
+    CheckoutStarted,
+    CouponApplied,
+    CouponRemoved,
+    LineMovedToCart,
+    LineSavedForLater,
+    WishlistItemAdded,
+    WishlistItemRemoved,
+    WishlistsMerged,
+)
 from commercekit.cart._merge import MergedLine, MergeOutcome, MergeReport
 from commercekit.cart._model import Cart
-from commercekit.cart._values import CartId, CartLine, CartSettings, cart_id
+from commercekit.cart._ports import (
+    CartRepository,
+    CartUnitOfWork,
+    WishlistRepository,
+)
+from commercekit.cart._pricing import (
+    CartPrice,
+    CartPricingSettings,
+    CartPricingUnitOfWork,
+    FrozenPrice,
+    PriceModeMismatchError,
+    cart_fingerprint,
+    price_cart,
+)
+from commercekit.cart._validation import (
+    Alternative,
+    CartCheckUnitOfWork,
+    CartProblem,
+    CartValidation,
+    ProblemCode,
+    Relation,
+    validate_cart,
+)
+from commercekit.cart._values import (
+    CartId,
+    CartLine,
+    CartSettings,
+    WishlistId,
+    cart_id,
+    wishlist_id,
+)
+from commercekit.cart._wishlist import (
+    Wishlist,
+    WishlistItem,
+    move_to_cart,
+    save_for_later,
+)
 
 __all__ = [
+    "Alternative",
     "Cart",
+    "CartCheckUnitOfWork",
     "CartId",
     "CartLimitError",
     "CartLine",
+    "CartLineAdded",
     "CartLineNotFoundError",
+    "CartLineRemoved",
+    "CartPrice",
+    "CartPricingSettings",
+    "CartPricingUnitOfWork",
+    "CartProblem",
+    "CartQuantityChanged",
+    "CartRepository",
     "CartSettings",
+    "CartUnitOfWork",
+    "CartValidation",
+    "CartsMerged",
+    "CheckoutStarted",
+    "CouponApplied",
+    "CouponRemoved",
+    "CustomLineNotMovableError",
+    "FrozenPrice",
+    "LineMovedToCart",
+    "LineSavedForLater",
     "MergeOutcome",
     "MergeReport",
     "MergedLine",
+    "PriceModeMismatchError",
+    "ProblemCode",
+    "Relation",
+    "Wishlist",
+    "WishlistId",
+    "WishlistItem",
+    "WishlistItemAdded",
+    "WishlistItemNotFoundError",
+    "WishlistItemRemoved",
+    "WishlistLimitError",
+    "WishlistRepository",
+    "WishlistsMerged",
+    "cart_fingerprint",
     "cart_id",
+    "move_to_cart",
+    "price_cart",
+    "save_for_later",
+    "validate_cart",
+    "wishlist_id",
 ]

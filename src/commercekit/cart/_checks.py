@@ -12,7 +12,7 @@ from commercekit.cart._values import CartLine, _optional_text
 from commercekit.errors import ValidationError
 from commercekit.money import get_currency
 from commercekit.promotions import normalize_code
-from commercekit.values import as_utc
+from commercekit.values import Address, as_utc
 
 __all__: list[str] = []
 
@@ -86,3 +86,18 @@ def _version(_: object, attribute: attrs.Attribute[int], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         msg = f"version must be an int of 0 or more, not {value!r}"
         raise ValidationError(msg, field=attribute.name)
+
+
+def _address(value: object, field: str) -> Address | None:
+    if value is None or isinstance(value, Address):
+        return value
+    msg = f"{field} must be an Address or None, not {type(value).__name__}"
+    raise ValidationError(msg, field=field)
+
+
+def _shipping_address(value: object) -> Address | None:
+    return _address(value, "shipping_address")
+
+
+def _billing_address(value: object) -> Address | None:
+    return _address(value, "billing_address")

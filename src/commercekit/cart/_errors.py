@@ -6,7 +6,13 @@ import attrs
 
 from commercekit.errors import BusinessRuleError, NotFoundError
 
-__all__ = ["CartLimitError", "CartLineNotFoundError"]
+__all__ = [
+    "CartLimitError",
+    "CartLineNotFoundError",
+    "CustomLineNotMovableError",
+    "WishlistItemNotFoundError",
+    "WishlistLimitError",
+]
 
 
 @attrs.define(slots=False)
@@ -70,3 +76,79 @@ class CartLineNotFoundError(NotFoundError):
 
     def _default_message(self) -> str:
         return f"cart {self.cart_id} has no line {self.key!r}"
+
+
+@attrs.define(slots=False)
+class WishlistItemNotFoundError(NotFoundError):
+    """The wishlist has no item with the SKU asked for.
+
+    Args:
+        key: The SKU.
+        wishlist_id: The wishlist that was looked in.
+
+    >>> str(WishlistItemNotFoundError(key="SNEAKER-42", wishlist_id="wish-1"))
+    "wishlist wish-1 has no item 'SNEAKER-42'"
+    """
+
+    code = "wishlist_item_not_found"
+
+    wishlist_id: str = attrs.field(default="", kw_only=True)
+    kind: str = attrs.field(default="wishlist item", kw_only=True)
+
+    def _default_message(self) -> str:
+        return f"wishlist {self.wishlist_id} has no item {self.key!r}"
+
+
+@attrs.define(slots=False)
+class WishlistLimitError(BusinessRuleError):
+    """A wishlist is full (``max_wishlist_items``); nothing was changed.
+
+    Args:
+        maximum: The limit's value.
+        sku: The SKU that found no room.
+        wishlist_id: The wishlist.
+
+    >>> str(WishlistLimitError(maximum=2, sku="SNEAKER-42", wishlist_id="wish-1"))
+    'cannot add SNEAKER-42: wishlist wish-1 holds the 2 items allowed (max_wishlist_items)'
+    """  # noqa: E501 - a doctest's output is one line
+
+    code = "wishlist_limit"
+
+    maximum: int = attrs.field(kw_only=True)
+    sku: str = attrs.field(kw_only=True)
+    wishlist_id: str = attrs.field(default="", kw_only=True)
+    rule: str = attrs.field(default="max_wishlist_items", kw_only=True)
+
+    def _default_message(self) -> str:
+        return (
+            f"cannot add {self.sku}: wishlist {self.wishlist_id} holds the "
+            f"{self.maximum} items allowed ({self.rule})"
+        )
+
+
+@attrs.define(slots=False)
+class CustomLineNotMovableError(BusinessRuleError):
+    """A custom line (gift wrap, a surcharge) cannot go to a wishlist.
+
+    A wishlist holds catalog SKUs only; a custom line has no SKU in the
+    catalog to come back as.
+
+    Args:
+        key: The custom line's key.
+        cart_id: The cart it is in.
+
+    >>> str(CustomLineNotMovableError(key="GIFT-WRAP", cart_id="cart-1"))
+    'line GIFT-WRAP of cart cart-1 is a custom line: only catalog lines can be saved for later'
+    """  # noqa: E501 - a doctest's output is one line
+
+    code = "custom_line_not_movable"
+
+    key: str = attrs.field(kw_only=True)
+    cart_id: str = attrs.field(default="", kw_only=True)
+    rule: str = attrs.field(default="custom_line_not_movable", kw_only=True)
+
+    def _default_message(self) -> str:
+        return (
+            f"line {self.key} of cart {self.cart_id} is a custom line: only "
+            "catalog lines can be saved for later"
+        )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+from typing import TypeAlias
 
 import attrs
 
 from commercekit.cart._values import _MAX_LINES, _MAX_QUANTITY, CartLine, CartSettings
+from commercekit.values import Address
 
 __all__ = ["MergeOutcome", "MergeReport", "MergedLine"]
 
@@ -125,3 +127,19 @@ def _dropped(line: CartLine, wanted: int, reason: str) -> MergedLine:
         quantity=0,
         reason=reason,
     )
+
+
+_Addresses: TypeAlias = tuple[Address | None, Address | None]
+
+
+def _merge_addresses(ours: _Addresses, guest: _Addresses) -> _Addresses:
+    """The shipping and billing addresses after a merge.
+
+    See :meth:`commercekit.cart.Cart.merge` for the rule.
+    """
+    shipping, billing = ours
+    if billing is None and shipping is None:
+        billing = guest[1]
+    if shipping is None:
+        shipping = guest[0]
+    return shipping, billing

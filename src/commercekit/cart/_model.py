@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import attrs
 
 from commercekit.cart._checks import (
+    _billing_address,
     _coupon_codes,
     _currency_code,
     _customer_id,
@@ -16,12 +17,23 @@ from commercekit.cart._checks import (
     _lines,
     _locale,
     _payment_method,
+    _shipping_address,
     _shipping_method,
     _updated_at,
     _version,
 )
 from commercekit.cart._errors import CartLimitError, CartLineNotFoundError
-from commercekit.cart._merge import MergeReport, _merge_lines
+from commercekit.cart._events import (
+    CartLineAdded,
+    CartLineRemoved,
+    CartQuantityChanged,
+    CartsMerged,
+    CheckoutStarted,
+    CouponApplied,
+    CouponRemoved,
+)
+from commercekit.cart._merge import MergeReport, _merge_addresses, _merge_lines
+from commercekit.cart._pricing import CartPrice, FrozenPrice
 from commercekit.cart._values import (
     _MAX_LINES,
     _MAX_QUANTITY,
@@ -45,7 +57,7 @@ from commercekit.money import Money
 from commercekit.ports import EventRecorder
 from commercekit.pricing import LineItem, PriceNotFoundError
 from commercekit.promotions import normalize_code
-from commercekit.values import Sku, as_utc, personal, redacted, sku
+from commercekit.values import Address, Sku, as_utc, personal, redacted, sku
 
 __all__ = ["Cart"]
 
@@ -60,6 +72,9 @@ _METHODS: Final = {
     "guest_email": "set_guest_email",
     "shipping_method": "choose_shipping_method",
     "payment_method": "choose_payment_method",
+    "shipping_address": "set_shipping_address",
+    "billing_address": "set_billing_address",
+    "frozen_price": "freeze_price or unfreeze_price",
     "updated_at": "the method that changes the cart",
 }
 
@@ -85,8 +100,16 @@ class Cart(EventRecorder):
     ``updated_at`` (it never moves back); setting a field directly raises
     :class:`~commercekit.errors.ValidationError`. ``cart_id``, ``currency``
     and ``locale`` never change. Methods that refuse a change leave the cart
-    as it was. Expiry is a question (:meth:`is_expired`); the methods do not
-    refuse work on an expired cart, the caller discards it.
+    as it was and record no event. Expiry is a question (:meth:`is_expired`);
+    the methods do not refuse work on an expired cart, the caller discards
+    it.
+
+    The methods that change lines, coupons or merge carts record domain
+    events (:class:`CartLineAdded`, :class:`CartLineRemoved`,
+    :class:`CartQuantityChanged`, :class:`CouponApplied`,
+    :class:`CouponRemoved`, :class:`CartsMerged`) for the unit of work to
+    publish once the cart is saved; setting the customer, e-mail, addresses
+    or methods records none.
 
     Args:
         cart_id: Its identifier.
@@ -101,6 +124,14 @@ class Cart(EventRecorder):
             they are checked when the cart is priced, not here.
         shipping_method: The chosen shipping method's code, if any.
         payment_method: The chosen payment method's code, if any.
+        shipping_address: Where to ship, once given (personal data: its
+            name, street, postal code and phone are hidden in ``repr``).
+        billing_address: Where to bill, if not the shipping address:
+            ``None`` means the same as ``shipping_address``
+            (:attr:`invoice_address` answers which applies).
+        frozen_price: The price held for the customer since checkout
+            started (:meth:`freeze_price`); it holds while the cart is as it
+            was priced and its time has not run out.
         version: The stored version, for optimistic concurrency.
 
     >>> from datetime import UTC, datetime
@@ -148,6 +179,23 @@ class Cart(EventRecorder):
     payment_method: str | None = attrs.field(
         default=None,
         converter=_payment_method,
+        on_setattr=_through_methods,
+    )
+    shipping_address: Address | None = attrs.field(
+        default=None,
+        converter=_shipping_address,
+        metadata=personal(),
+        on_setattr=_through_methods,
+    )
+    billing_address: Address | None = attrs.field(
+        default=None,
+        converter=_billing_address,
+        metadata=personal(),
+        on_setattr=_through_methods,
+    )
+    frozen_price: FrozenPrice | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional(attrs.validators.instance_of(FrozenPrice)),
         on_setattr=_through_methods,
     )
     version: int = attrs.field(
@@ -227,6 +275,27 @@ class Cart(EventRecorder):
                 or a new line ``max_lines``.
             DuplicateError: if a custom line has the SKU as its key.
         """
+        code, quantity = self._add_units(
+            sku_code,
+            quantity,
+            at=at,
+            settings=settings,
+            unit_price_seen=unit_price_seen,
+            tax_category=tax_category,
+        )
+        self.record(CartLineAdded(cart_id=self.cart_id, sku=code, quantity=quantity))
+
+    def _add_units(
+        self,
+        sku_code: str,
+        quantity: int,
+        *,
+        at: datetime,
+        settings: CartSettings,
+        unit_price_seen: Money | None,
+        tax_category: str,
+    ) -> tuple[Sku, int]:
+        """:meth:`add` without its event; return the SKU and units added."""
         code, quantity, at = sku(sku_code), _quantity(quantity), as_utc(at, field="at")
         seen = _optional_money(unit_price_seen)
         if seen is not None:
@@ -244,7 +313,7 @@ class Cart(EventRecorder):
                 tax_category=tax_category,
             )
             self._put(at, lines=(*self.lines, line))
-            return
+            return code, quantity
         if found.custom:
             raise DuplicateError(kind="cart line", key=code)
         total = found.quantity + quantity
@@ -255,6 +324,7 @@ class Cart(EventRecorder):
             unit_price_seen=found.unit_price_seen if seen is None else seen,
         )
         self._put(at, lines=self._replace(self._index(code), merged))
+        return code, quantity
 
     def add_custom(
         self,
@@ -303,11 +373,19 @@ class Cart(EventRecorder):
         self._check_room(code, settings)
         self._check_quantity(code, line.quantity, settings)
         self._put(at, lines=(*self.lines, line))
+        self.record(
+            CartLineAdded(
+                cart_id=self.cart_id, sku=code, quantity=line.quantity, custom=True
+            )
+        )
 
     def change_quantity(
         self, key: str, quantity: int, *, at: datetime, settings: CartSettings
     ) -> None:
         """Set a line's quantity; remove a line with :meth:`remove`, not with 0.
+
+        Setting the quantity the line has touches ``updated_at`` but records
+        no event.
 
         Raises:
             ValidationError: for a quantity below 1 (0 included).
@@ -321,8 +399,17 @@ class Cart(EventRecorder):
         quantity = _quantity(quantity)
         index = self._index(key)
         self._check_quantity(key, quantity, settings)
-        changed = attrs.evolve(self.lines[index], quantity=quantity)
-        self._put(at, lines=self._replace(index, changed))
+        old = self.lines[index]
+        self._put(at, lines=self._replace(index, attrs.evolve(old, quantity=quantity)))
+        if old.quantity != quantity:
+            self.record(
+                CartQuantityChanged(
+                    cart_id=self.cart_id,
+                    sku=old.sku,
+                    old_quantity=old.quantity,
+                    quantity=quantity,
+                )
+            )
 
     def remove(self, key: str, *, at: datetime) -> None:
         """Remove a line.
@@ -330,13 +417,40 @@ class Cart(EventRecorder):
         Raises:
             CartLineNotFoundError: if the cart has no such line.
         """
+        line = self._take(key, at=at)
+        self.record(
+            CartLineRemoved(cart_id=self.cart_id, sku=line.sku, quantity=line.quantity)
+        )
+
+    def _take(self, key: str, *, at: datetime) -> CartLine:
+        """:meth:`remove` without its event; return the line removed."""
         at = as_utc(at, field="at")
         index = self._index(key)
+        line = self.lines[index]
         self._put(at, lines=self.lines[:index] + self.lines[index + 1 :])
+        return line
 
     def clear(self, *, at: datetime) -> None:
-        """Remove every line; coupon codes and chosen methods stay."""
+        """Remove every line; coupon codes, chosen methods and addresses stay.
+
+        Records a :class:`CartLineRemoved` for each line.
+        """
+        removed = self.lines
         self._put(as_utc(at, field="at"), lines=())
+        for line in removed:
+            self.record(
+                CartLineRemoved(
+                    cart_id=self.cart_id, sku=line.sku, quantity=line.quantity
+                )
+            )
+
+    def line(self, key: str) -> CartLine:
+        """Return the line with this key (a catalog line's key is its SKU).
+
+        Raises:
+            CartLineNotFoundError: if the cart has no such line.
+        """
+        return self.lines[self._index(key)]
 
     # -- coupons, customer, methods -------------------------------------------
 
@@ -350,9 +464,11 @@ class Cart(EventRecorder):
         """
         at, normalized = as_utc(at, field="at"), normalize_code(code)
         codes = self.coupon_codes
-        if normalized not in codes:
-            codes = (*codes, normalized)
-        self._put(at, coupon_codes=codes)
+        if normalized in codes:
+            self._put(at)
+            return normalized
+        self._put(at, coupon_codes=(*codes, normalized))
+        self.record(CouponApplied(cart_id=self.cart_id, code=normalized))
         return normalized
 
     def remove_coupon(self, code: str, *, at: datetime) -> None:
@@ -367,6 +483,7 @@ class Cart(EventRecorder):
             raise NotFoundError(msg, kind="coupon code", key=normalized)
         remaining = tuple(c for c in self.coupon_codes if c != normalized)
         self._put(at, coupon_codes=remaining)
+        self.record(CouponRemoved(cart_id=self.cart_id, code=normalized))
 
     def assign_customer(self, customer_id: str, *, at: datetime) -> None:
         """Make the cart the customer's (a guest who logged in or signed up)."""
@@ -386,6 +503,73 @@ class Cart(EventRecorder):
         """Choose a payment method by its code, or ``None`` to unset it."""
         checked = _optional_text(method, "payment_method")
         self._put(as_utc(at, field="at"), payment_method=checked)
+
+    # -- addresses -------------------------------------------------------------
+
+    def set_shipping_address(self, address: Address | None, *, at: datetime) -> None:
+        """Set where to ship, or ``None`` to unset it.
+
+        Raises:
+            ValidationError: for anything but an
+                :class:`~commercekit.values.Address` or ``None``.
+        """
+        checked = _shipping_address(address)
+        self._put(as_utc(at, field="at"), shipping_address=checked)
+
+    def set_billing_address(self, address: Address | None, *, at: datetime) -> None:
+        """Set where to bill, or ``None`` to bill to the shipping address.
+
+        Raises:
+            ValidationError: for anything but an
+                :class:`~commercekit.values.Address` or ``None``.
+        """
+        checked = _billing_address(address)
+        self._put(as_utc(at, field="at"), billing_address=checked)
+
+    @property
+    def invoice_address(self) -> Address | None:
+        """The billing address if one is set, else the shipping address.
+
+        ``None`` until one of them is set.
+        """
+        if self.billing_address is not None:
+            return self.billing_address
+        return self.shipping_address
+
+    # -- checkout --------------------------------------------------------------
+
+    def freeze_price(self, price: CartPrice, *, hold_for: timedelta) -> FrozenPrice:
+        """Hold ``price`` for the customer from its instant for ``hold_for``.
+
+        Call it when the customer starts checkout, with the price they were
+        shown (:func:`~commercekit.cart.price_cart`): the checkout charges
+        it while it holds, and :func:`~commercekit.cart.validate_cart`
+        reports a different total once it does not (``total_changed``). A
+        change of the cart's lines, coupons, shipping method, customer or
+        destination ends it at once; freezing again replaces it. Records
+        :class:`~commercekit.cart.CheckoutStarted`.
+
+        Raises:
+            ValidationError: for a price of another cart, or a ``hold_for``
+                that is not a positive timedelta.
+        """
+        if price.cart_id != self.cart_id:
+            msg = f"the price is of cart {price.cart_id}, not of cart {self.cart_id}"
+            raise ValidationError(msg, field="price")
+        frozen = price.freeze(hold_for)
+        self._put(price.priced_at, frozen_price=frozen)
+        self.record(
+            CheckoutStarted(
+                cart_id=self.cart_id,
+                grand_total=frozen.breakdown.grand_total,
+                frozen_until=frozen.until,
+            )
+        )
+        return frozen
+
+    def unfreeze_price(self, *, at: datetime) -> None:
+        """Let go of a frozen price (the customer left checkout)."""
+        self._put(as_utc(at, field="at"), frozen_price=None)
 
     # -- questions -------------------------------------------------------------
 
@@ -446,8 +630,17 @@ class Cart(EventRecorder):
         ``max_lines``, and dropped after. A guest line whose key is a line of
         the other kind here (custom against catalog) is dropped as
         ``"key_taken"``. The guest's coupon codes join this cart's; a chosen
-        shipping or payment method fills only one not chosen here. The guest
-        cart is left as it was: the caller discards it.
+        shipping or payment method fills only one not chosen here.
+
+        Addresses: this cart keeps its own and takes the guest's only where
+        it has none. A missing shipping address is filled from the guest's;
+        a missing billing address only if this cart had no shipping address
+        either (with a shipping address, a billing address of ``None``
+        already means "bill there", the customer's choice). The guest's
+        e-mail address is not taken.
+
+        Records :class:`CartsMerged` on this cart. The guest cart is left as
+        it was: the caller discards it.
 
         Raises:
             CurrencyMismatchError: if the carts' currencies differ.
@@ -461,11 +654,25 @@ class Cart(EventRecorder):
             raise CurrencyMismatchError(expected=self.currency, got=guest.currency)
         lines, report = _merge_lines(self.lines, guest.lines, settings)
         added = tuple(c for c in guest.coupon_codes if c not in self.coupon_codes)
+        shipping, billing = _merge_addresses(
+            (self.shipping_address, self.billing_address),
+            (guest.shipping_address, guest.billing_address),
+        )
         self._put(
             at,
             lines=lines,
             coupon_codes=(*self.coupon_codes, *added),
             shipping_method=self.shipping_method or guest.shipping_method,
             payment_method=self.payment_method or guest.payment_method,
+            shipping_address=shipping,
+            billing_address=billing,
+        )
+        self.record(
+            CartsMerged(
+                cart_id=self.cart_id,
+                guest_cart_id=guest.cart_id,
+                lines=report,
+                coupon_codes_added=added,
+            )
         )
         return MergeReport(lines=report, coupon_codes_added=added)

@@ -15,14 +15,20 @@ __all__ = [
     "CartId",
     "CartLine",
     "CartSettings",
+    "WishlistId",
     "cart_id",
+    "wishlist_id",
 ]
 
 CartId = NewType("CartId", str)
 """The identifier of a :class:`Cart`."""
 
+WishlistId = NewType("WishlistId", str)
+"""The identifier of a :class:`Wishlist`."""
+
 _MAX_LINES: Final = "max_lines"
 _MAX_QUANTITY: Final = "max_quantity_per_line"
+_MAX_WISHLIST_ITEMS: Final = "max_wishlist_items"
 
 
 def cart_id(value: str) -> CartId:
@@ -36,6 +42,19 @@ def cart_id(value: str) -> CartId:
     'cart-1'
     """
     return CartId(_identifier(value, "cart_id"))
+
+
+def wishlist_id(value: str) -> WishlistId:
+    """Check a wishlist's id and return it as a ``WishlistId``.
+
+    Raises:
+        ValidationError: for anything but non-empty printable text without
+            surrounding space.
+
+    >>> wishlist_id("wish-1")
+    'wish-1'
+    """
+    return WishlistId(_identifier(value, "wishlist_id"))
 
 
 def _identifier(value: object, field: str) -> str:
@@ -161,15 +180,19 @@ def _check_expiry(
 
 @attrs.frozen(kw_only=True)
 class CartSettings:
-    """The merchant's limits for carts.
+    """The merchant's limits for carts and wishlists.
 
     Args:
         max_quantity_per_line: The most units one line may hold.
         max_lines: The most lines one cart may hold.
-        expires_after: How long a cart lives without a change.
+        expires_after: How long a cart lives without a change (a wishlist
+            never expires).
+        max_wishlist_items: The most SKUs one wishlist may hold.
 
     >>> CartSettings().max_quantity_per_line, CartSettings().expires_after.days
     (99, 30)
+    >>> CartSettings().max_wishlist_items
+    100
     """
 
     max_quantity_per_line: int = attrs.field(default=99, validator=_settings_limit)
@@ -177,3 +200,4 @@ class CartSettings:
     expires_after: timedelta = attrs.field(
         default=timedelta(days=30), validator=_check_expiry
     )
+    max_wishlist_items: int = attrs.field(default=100, validator=_settings_limit)

@@ -8,14 +8,44 @@
   :meth:`~StockStore.release`, :meth:`~StockStore.commit` (shipped) and
   :meth:`~StockStore.expire` (the sweep) end a :class:`Reservation`;
 * every change is a :class:`StockMovement` of a :class:`MovementKind` in a
-  ledger, so any level can be explained.
+  ledger, so any level can be explained;
+* :class:`InventorySettings` name the :class:`StockLocation` objects in play
+  and each SKU's :class:`StockPolicy` (backorders, preorders, a low-stock
+  threshold);
+* an :class:`AllocationStrategy` (by default :class:`FewestShipments`)
+  decides which locations ship a request;
+* the services :func:`reserve_stock`, :func:`release_stock`,
+  :func:`commit_stock`, :func:`sweep_expired`, :func:`receive_stock` and
+  :func:`adjust_stock` run one unit of work each and record the context's
+  events (:class:`StockReserved`, :class:`StockReleased`,
+  :class:`StockCommitted`, :class:`StockRanLow`, ...);
+  :class:`StockAvailability` tells the catalog and the cart what can be sold.
 """
 
+from commercekit.inventory._allocation import (
+    Allocation,
+    AllocationPlan,
+    AllocationStrategy,
+    ByPriority,
+    FewestShipments,
+    allocate_by_priority,
+    allocate_fewest_shipments,
+)
 from commercekit.inventory._errors import InsufficientStockError
+from commercekit.inventory._events import (
+    ReleaseReason,
+    StockAdjusted,
+    StockCommitted,
+    StockRanLow,
+    StockReceived,
+    StockReleased,
+    StockReserved,
+)
 from commercekit.inventory._model import (
     MovementKind,
     Reservation,
     ReservationId,
+    ReservationKind,
     StockLevel,
     StockLocationId,
     StockMovement,
@@ -23,17 +53,56 @@ from commercekit.inventory._model import (
     stock_location_id,
 )
 from commercekit.inventory._ports import InventoryUnitOfWork, StockStore
+from commercekit.inventory._reserve import reserve_stock
+from commercekit.inventory._service import (
+    StockAvailability,
+    adjust_stock,
+    commit_stock,
+    receive_stock,
+    release_stock,
+    sweep_expired,
+)
+from commercekit.inventory._settings import (
+    InventorySettings,
+    StockLocation,
+    StockPolicy,
+)
 
 __all__ = [
+    "Allocation",
+    "AllocationPlan",
+    "AllocationStrategy",
+    "ByPriority",
+    "FewestShipments",
     "InsufficientStockError",
+    "InventorySettings",
     "InventoryUnitOfWork",
     "MovementKind",
+    "ReleaseReason",
     "Reservation",
     "ReservationId",
+    "ReservationKind",
+    "StockAdjusted",
+    "StockAvailability",
+    "StockCommitted",
     "StockLevel",
+    "StockLocation",
     "StockLocationId",
     "StockMovement",
+    "StockPolicy",
+    "StockRanLow",
+    "StockReceived",
+    "StockReleased",
+    "StockReserved",
     "StockStore",
+    "adjust_stock",
+    "allocate_by_priority",
+    "allocate_fewest_shipments",
+    "commit_stock",
+    "receive_stock",
+    "release_stock",
     "reservation_id",
+    "reserve_stock",
     "stock_location_id",
+    "sweep_expired",
 ]

@@ -15,6 +15,7 @@ __all__ = [
     "MovementKind",
     "Reservation",
     "ReservationId",
+    "ReservationKind",
     "StockLevel",
     "StockLocationId",
     "StockMovement",
@@ -127,6 +128,23 @@ class MovementKind(enum.StrEnum):
     """Goods came back from a customer, so on hand goes up."""
     ADJUSTMENT = "adjustment"
     """A count, a loss or a find, with a reason; on hand goes up or down."""
+
+
+class ReservationKind(enum.StrEnum):
+    """Where the units of a reservation come from.
+
+    The store records only whether a reservation skipped the availability
+    check (``Reservation.backorder``); the services and their events tell a
+    backorder from a preorder by the SKU's
+    :class:`~commercekit.inventory.StockPolicy`.
+    """
+
+    STOCK = "stock"
+    """Units that were available when reserved."""
+    BACKORDER = "backorder"
+    """Units the merchant stocks but has run out of; they ship when they come in."""
+    PREORDER = "preorder"
+    """Units of goods not released yet; they ship once released and in."""
 
 
 @attrs.frozen(kw_only=True)

@@ -54,7 +54,12 @@ class StockStore(Protocol):
       reservation id that exists returns the stored reservation as it is
       (active, released or committed) and changes nothing, if the SKU,
       location, quantity and reference match; otherwise
-      :class:`~commercekit.errors.DuplicateError`.
+      :class:`~commercekit.errors.DuplicateError`. This holds after the
+      reservation ended too: a retry of a reservation that was released, or
+      that expired and was swept, returns it released (``active`` false)
+      and takes no units, however many are available. One id stands for one
+      hold in the ledger; a caller that still wants the units reserves
+      under a new id.
     * :meth:`release` ends an active reservation unused: reserved goes down
       by its quantity. It returns ``True`` if it did, ``False`` if the
       reservation was released or committed already: releasing twice
@@ -72,7 +77,10 @@ class StockStore(Protocol):
     * :meth:`expire` releases every active reservation whose ``expires_at``
       is at or before ``at`` (reason ``"expired"``) and returns their ids,
       by expiry, then id.
-    * :meth:`reservation` returns a reservation as stored.
+    * :meth:`reservation` returns a reservation as stored;
+      :meth:`reservations_for` lists those made for a reference (a cart or
+      an order), active or ended, by ``reserved_at``, then id; an unknown
+      reference has none.
     * :meth:`movements` lists a SKU's movements at all locations, oldest
       first (by ``at``, then in the order they were written).
     * An unknown reservation id raises
@@ -172,6 +180,10 @@ class StockStore(Protocol):
 
     def reservation(self, reservation_id: ReservationId) -> Reservation:
         """The reservation with this id, as stored."""
+        ...
+
+    def reservations_for(self, reference: str) -> list[Reservation]:
+        """The reservations made for ``reference``, active or ended."""
         ...
 
     def movements(self, sku: Sku) -> list[StockMovement]:

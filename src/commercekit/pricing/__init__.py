@@ -10,6 +10,9 @@ Every number a customer sees comes from here:
   applies the EU's rules with the dated rates of
   :data:`~commercekit.pricing.EU_VAT_RATES`, and
   checks business buyers' VAT ids (:func:`vat_id`, :class:`VatIdValidator`);
+* a :class:`ShippingRates` port quotes the shipping methods that can send a
+  parcel (:class:`TableRates` is the built-in table: flat, by weight band,
+  by zone, free from a goods total);
 * :func:`price_lines` computes the frozen :class:`PriceBreakdown` of a cart:
   lines, discounts, shipping, VAT per rate and totals, to the minor unit.
 """
@@ -28,8 +31,10 @@ from commercekit.pricing._breakdown_model import (
     TaxRounding,
 )
 from commercekit.pricing._errors import (
+    SHIPPING_RULES,
     InvalidVatIdError,
     PriceNotFoundError,
+    ShippingMethodUnavailableError,
     TaxRateNotFoundError,
 )
 from commercekit.pricing._ports import PriceListRepository, PricingUnitOfWork
@@ -52,6 +57,18 @@ from commercekit.pricing._service import (
     announce_reduction,
     resolve_prices,
 )
+from commercekit.pricing._shipping import (
+    ShippingQuote,
+    ShippingRates,
+    ShippingRequest,
+)
+from commercekit.pricing._shipping_methods import (
+    ShippingMethod,
+    ShippingZone,
+    WeightBand,
+    ZoneRate,
+)
+from commercekit.pricing._shipping_table import TableRates
 from commercekit.pricing._tax import (
     DISTANCE_SALES_THRESHOLD,
     EUTaxProvider,
@@ -86,6 +103,7 @@ __all__ = [
     "EU_VAT_RATES",
     "MAX_PERCENT",
     "OMNIBUS_DAYS",
+    "SHIPPING_RULES",
     "Discount",
     "EUTaxProvider",
     "InvalidVatIdError",
@@ -108,8 +126,15 @@ __all__ = [
     "ResolvedPrice",
     "RoundingPolicy",
     "ShippingBasis",
+    "ShippingMethod",
+    "ShippingMethodUnavailableError",
     "ShippingPart",
+    "ShippingQuote",
+    "ShippingRates",
+    "ShippingRequest",
+    "ShippingZone",
     "SupplyKind",
+    "TableRates",
     "TaxContext",
     "TaxDecision",
     "TaxProvider",
@@ -123,6 +148,8 @@ __all__ = [
     "VatId",
     "VatIdConfirmation",
     "VatIdValidator",
+    "WeightBand",
+    "ZoneRate",
     "announce_reduction",
     "check_vat_id",
     "confirm_vat_id",

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Final
 
 import attrs
 
-from commercekit.errors import NotFoundError, ValidationError
+from commercekit.errors import BusinessRuleError, NotFoundError, ValidationError
 
-__all__ = ["InvalidVatIdError", "PriceNotFoundError", "TaxRateNotFoundError"]
+__all__ = [
+    "SHIPPING_RULES",
+    "InvalidVatIdError",
+    "PriceNotFoundError",
+    "ShippingMethodUnavailableError",
+    "TaxRateNotFoundError",
+]
 
 
 @attrs.define(slots=False)
@@ -89,3 +96,68 @@ class InvalidVatIdError(ValidationError):
 
     def _default_message(self) -> str:
         return f"VAT id {self.vat_id!r} is not valid: {self.reason}"
+
+
+SHIPPING_RULES: Final = frozenset(
+    {"unknown_shipping_method", "no_shipping_rate_for_country", "parcel_too_heavy"}
+)
+"""The rules a :class:`ShippingMethodUnavailableError` names.
+
+``"unknown_shipping_method"`` (no method has the code),
+``"no_shipping_rate_for_country"`` (the method does not ship to the country)
+and ``"parcel_too_heavy"`` (the parcel weighs more than the method's heaviest
+weight band).
+"""
+
+
+@attrs.define(slots=False)
+class ShippingMethodUnavailableError(BusinessRuleError):
+    """The chosen shipping method cannot ship this parcel; ``rule`` says why.
+
+    Choosing another method helps; asking again with the same parcel does not.
+    The rule is one of :data:`SHIPPING_RULES`:
+
+    * ``"unknown_shipping_method"``: no method has the code;
+    * ``"no_shipping_rate_for_country"``: the method does not ship to the
+      destination country;
+    * ``"parcel_too_heavy"``: the parcel weighs more than the upper bound of
+      the method's heaviest weight band for the destination.
+
+    Args:
+        method: The shipping method's code, as asked for.
+        rule: Which rule refused it.
+        country: The destination country.
+        weight_grams: The parcel's weight.
+        max_grams: For ``"parcel_too_heavy"``: the heaviest weight the method
+            takes to the country.
+
+    >>> error = ShippingMethodUnavailableError(
+    ...     method="express", rule="no_shipping_rate_for_country", country="US"
+    ... )
+    >>> error.code, error.rule
+    ('shipping_method_unavailable', 'no_shipping_rate_for_country')
+    >>> print(error)
+    shipping method 'express' does not ship to US: choose another method
+    """
+
+    code = "shipping_method_unavailable"
+
+    method: str = attrs.field(kw_only=True)
+    rule: str = attrs.field(kw_only=True)
+    country: str | None = attrs.field(default=None, kw_only=True)
+    weight_grams: int | None = attrs.field(default=None, kw_only=True)
+    max_grams: int | None = attrs.field(default=None, kw_only=True)
+
+    def _default_message(self) -> str:
+        method = f"shipping method {self.method!r}"
+        if self.rule == "unknown_shipping_method":
+            return f"there is no {method}: choose one of the methods offered"
+        if self.rule == "no_shipping_rate_for_country":
+            return f"{method} does not ship to {self.country}: choose another method"
+        if self.rule == "parcel_too_heavy":
+            limit = "" if self.max_grams is None else f" up to {self.max_grams} g"
+            return (
+                f"{method} takes parcels to {self.country}{limit}, not "
+                f"{self.weight_grams} g: choose another method, or split the parcel"
+            )
+        return f"{method} cannot ship this parcel: refused by {self.rule!r}"

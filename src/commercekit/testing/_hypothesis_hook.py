@@ -33,9 +33,20 @@ def register_strategies() -> None:
         Variant,
     )
     from commercekit.inventory import (  # noqa: PLC0415
+        Allocation,
+        AllocationPlan,
+        InventorySettings,
         Reservation,
+        StockAdjusted,
+        StockCommitted,
         StockLevel,
+        StockLocation,
         StockMovement,
+        StockPolicy,
+        StockRanLow,
+        StockReceived,
+        StockReleased,
+        StockReserved,
     )
     from commercekit.money import Money  # noqa: PLC0415
     from commercekit.pricing import (  # noqa: PLC0415
@@ -51,12 +62,19 @@ def register_strategies() -> None:
         PriceTier,
         ResolvedPrice,
         RoundingPolicy,
+        ShippingMethod,
+        ShippingQuote,
+        ShippingRequest,
+        ShippingZone,
+        TableRates,
         TaxContext,
         TaxDecision,
         TaxRate,
         TaxSettings,
         VatId,
         VatIdConfirmation,
+        WeightBand,
+        ZoneRate,
     )
     from commercekit.promotions import (  # noqa: PLC0415
         AmountOff,
@@ -106,6 +124,17 @@ def register_strategies() -> None:
     st.register_type_strategy(VatId, _lazy("vat_ids"))
     st.register_type_strategy(VatIdConfirmation, _lazy("vat_id_confirmations"))
     st.register_type_strategy(PriceReduction, _lazy("price_reductions"))
+    shipping: tuple[tuple[type[Any], str], ...] = (
+        (WeightBand, "weight_bands"),
+        (ShippingZone, "shipping_zones"),
+        (ZoneRate, "zone_rates"),
+        (ShippingMethod, "shipping_methods"),
+        (TableRates, "table_rates"),
+        (ShippingRequest, "shipping_requests"),
+        (ShippingQuote, "shipping_quotes"),
+    )
+    for kind, name in shipping:
+        st.register_type_strategy(kind, _lazy(name))
     st.register_type_strategy(ItemFacts, _lazy("item_facts"))
     st.register_type_strategy(Scope, _lazy("scopes"))
     st.register_type_strategy(MinSubtotal, _lazy("min_subtotals"))
@@ -129,6 +158,74 @@ def register_strategies() -> None:
     st.register_type_strategy(CouponRedemption, _lazy("coupon_redemptions"))
     st.register_type_strategy(StoredPromotion, _lazy("stored_promotions"))
     st.register_type_strategy(PromotionResult, _lazy("promotion_results"))
-    st.register_type_strategy(StockLevel, _lazy("stock_levels"))
-    st.register_type_strategy(StockMovement, _lazy("stock_movements"))
-    st.register_type_strategy(Reservation, _lazy("reservations"))
+    inventory_events = (
+        StockReceived,
+        StockAdjusted,
+        StockReserved,
+        StockReleased,
+        StockCommitted,
+        StockRanLow,
+    )
+    inventory: tuple[tuple[type[Any], Any], ...] = (
+        (StockLevel, _lazy("stock_levels")),
+        (StockMovement, _lazy("stock_movements")),
+        (Reservation, _lazy("reservations")),
+        (StockLocation, _lazy("stock_locations")),
+        (StockPolicy, _lazy("stock_policies")),
+        (InventorySettings, _lazy("inventory_settings")),
+        (Allocation, _lazy("allocations")),
+        (AllocationPlan, _lazy("allocation_plans")),
+        *(
+            (event, _lazy("inventory_events", kinds=[event]))
+            for event in inventory_events
+        ),
+    )
+    for kind, strategy in inventory:
+        st.register_type_strategy(kind, strategy)
+    _register_cart(st.register_type_strategy)
+
+
+def _register_cart(register: Any) -> None:
+    """Register the cart context's types, and the address it uses."""
+    from commercekit.cart import (  # noqa: PLC0415
+        Cart,
+        CartLine,
+        CartLineAdded,
+        CartLineRemoved,
+        CartQuantityChanged,
+        CartSettings,
+        CartsMerged,
+        CouponApplied,
+        CouponRemoved,
+        LineMovedToCart,
+        LineSavedForLater,
+        MergeReport,
+        Wishlist,
+        WishlistItem,
+        WishlistItemAdded,
+        WishlistItemRemoved,
+        WishlistsMerged,
+    )
+    from commercekit.values import Address  # noqa: PLC0415
+
+    register(Address, _lazy("addresses"))
+    register(CartLine, _lazy("cart_lines"))
+    register(CartSettings, _lazy("cart_settings"))
+    register(Cart, _lazy("carts"))
+    register(WishlistItem, _lazy("wishlist_items"))
+    register(Wishlist, _lazy("wishlists"))
+    register(MergeReport, _lazy("merge_reports"))
+    for event in (
+        CartLineAdded,
+        CartLineRemoved,
+        CartQuantityChanged,
+        CouponApplied,
+        CouponRemoved,
+        CartsMerged,
+        LineSavedForLater,
+        LineMovedToCart,
+        WishlistItemAdded,
+        WishlistItemRemoved,
+        WishlistsMerged,
+    ):
+        register(event, _lazy("cart_events", kinds=[event]))

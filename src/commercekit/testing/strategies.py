@@ -18,10 +18,34 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Final, TypeAlias, TypeVar
 
+import attrs
 import moneyed
 from hypothesis import strategies as st
 from stdnum import ean
 
+from commercekit.cart import (
+    Cart,
+    CartLine,
+    CartLineAdded,
+    CartLineRemoved,
+    CartQuantityChanged,
+    CartSettings,
+    CartsMerged,
+    CouponApplied,
+    CouponRemoved,
+    LineMovedToCart,
+    LineSavedForLater,
+    MergedLine,
+    MergeOutcome,
+    MergeReport,
+    Wishlist,
+    WishlistItem,
+    WishlistItemAdded,
+    WishlistItemRemoved,
+    WishlistsMerged,
+    cart_id,
+    wishlist_id,
+)
 from commercekit.catalog import (
     LocalizedText,
     NonReturnableReason,
@@ -33,16 +57,30 @@ from commercekit.catalog import (
 )
 from commercekit.errors import ValidationError
 from commercekit.inventory import (
+    Allocation,
+    AllocationPlan,
+    InventorySettings,
     MovementKind,
+    ReleaseReason,
     Reservation,
     ReservationId,
+    ReservationKind,
+    StockAdjusted,
+    StockCommitted,
     StockLevel,
+    StockLocation,
     StockLocationId,
     StockMovement,
+    StockPolicy,
+    StockRanLow,
+    StockReceived,
+    StockReleased,
+    StockReserved,
     reservation_id,
     stock_location_id,
 )
 from commercekit.money import Amount, Money, Rounding, minor_units, quantize, to_decimal
+from commercekit.ports import DomainEvent
 from commercekit.pricing import (
     EU_MEMBER_STATES,
     Discount,
@@ -61,7 +99,12 @@ from commercekit.pricing import (
     ResolvedPrice,
     RoundingPolicy,
     ShippingBasis,
+    ShippingMethod,
+    ShippingQuote,
+    ShippingRequest,
+    ShippingZone,
     SupplyKind,
+    TableRates,
     TaxContext,
     TaxDecision,
     TaxRate,
@@ -70,6 +113,8 @@ from commercekit.pricing import (
     TaxTreatment,
     VatId,
     VatIdConfirmation,
+    WeightBand,
+    ZoneRate,
     price_lines,
     vat_id,
 )
@@ -96,20 +141,31 @@ from commercekit.promotions import (
     SpendTiers,
     StoredPromotion,
     apply_promotions,
+    normalize_code,
 )
-from commercekit.values import CustomerFacts, Sku, TaxCategory
+from commercekit.values import Address, CustomerFacts, Sku, TaxCategory
 
 __all__ = [
+    "addresses",
+    "allocation_plans",
+    "allocations",
+    "cart_events",
+    "cart_lines",
+    "cart_settings",
+    "carts",
     "coupon_redemptions",
     "coupons",
     "currencies",
     "customer_facts",
     "discounts",
     "gtins",
+    "inventory_events",
+    "inventory_settings",
     "item_facts",
     "line_items",
     "listed_prices",
     "localized_texts",
+    "merge_reports",
     "min_quantities",
     "min_subtotals",
     "money",
@@ -130,11 +186,18 @@ __all__ = [
     "rounding_policies",
     "scopes",
     "search_queries",
+    "shipping_methods",
+    "shipping_quotes",
+    "shipping_requests",
+    "shipping_zones",
     "skus",
     "spend_tiers",
     "stock_levels",
+    "stock_locations",
     "stock_movements",
+    "stock_policies",
     "stored_promotions",
+    "table_rates",
     "tax_contexts",
     "tax_decisions",
     "tax_rates",
@@ -142,6 +205,10 @@ __all__ = [
     "variants",
     "vat_id_confirmations",
     "vat_ids",
+    "weight_bands",
+    "wishlist_items",
+    "wishlists",
+    "zone_rates",
 ]
 
 _DEFAULT_BOUND = Decimal(1_000_000_000)
@@ -1613,3 +1680,675 @@ def reservations(
         )
 
     return build()
+
+
+# -- shipping rates ------------------------------------------------------------
+
+_SHIPPING_COUNTRIES: Final = ("DE", "AT", "FR", "NL", "PL", "CH", "GB", "US", "JP")
+_METHOD_CODES: Final = ("standard", "express", "economy", "pickup", "freight")
+_METHOD_NAMES: Final = ("Standard", "DHL Paket", "Express", "Spedition", "Abholung")
+
+
+def weight_bands(currency: str = "EUR") -> st.SearchStrategy[WeightBand]:
+    """Draw weight bands up to 1 g to 40 kg, or open, at 0 to 50.
+
+    Args:
+        currency: The currency code of the price.
+    """
+    return st.builds(
+        WeightBand,
+        st.none() | st.integers(1, 40_000),
+        money(currency, min_value=0, max_value=50),
+    )
+
+
+def shipping_zones(
+    *, rest_of_world: bool | None = None
+) -> st.SearchStrategy[ShippingZone]:
+    """Draw zones of one to four of a few countries, or the rest of the world.
+
+    A zone's code is made of its countries (``"AT-DE"``; ``"WORLD"`` for the
+    rest of the world), so zones with one code have the same countries, as
+    :class:`~commercekit.pricing.TableRates` wants.
+
+    Args:
+        rest_of_world: ``True`` for rest-of-the-world zones only, ``False``
+            for zones with countries only, ``None`` for both.
+    """
+    listed = st.lists(
+        st.sampled_from(_SHIPPING_COUNTRIES), min_size=1, max_size=4, unique=True
+    ).map(lambda codes: ShippingZone("-".join(sorted(codes)), codes))
+    world = st.just(ShippingZone("WORLD"))
+    if rest_of_world is None:
+        return listed | world
+    return world if rest_of_world else listed
+
+
+def zone_rates(
+    currency: str = "EUR", zone: st.SearchStrategy[ShippingZone] | None = None
+) -> st.SearchStrategy[ZoneRate]:
+    """Draw rates of a zone: a flat price or one to four weight bands.
+
+    Prices are 0 to 50; bands are 1 g to 40 kg, rising, their prices never
+    falling, the last one sometimes open. Half of the rates ship free from a
+    goods total of up to 200.
+
+    Args:
+        currency: The currency code of the amounts.
+        zone: The zones to draw from; :func:`shipping_zones` by default.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ZoneRate:
+        drawn_zone = draw(shipping_zones() if zone is None else zone)
+        free_above = draw(st.none() | money(currency, min_value=1, max_value=200))
+        if draw(st.booleans()):
+            price = draw(money(currency, min_value=0, max_value=50))
+            return ZoneRate(drawn_zone, price=price, free_above=free_above)
+        size = draw(st.integers(1, 4))
+        drawn = st.lists(
+            st.integers(1, 40_000), min_size=size, max_size=size, unique=True
+        )
+        bounds: list[int | None] = [*sorted(draw(drawn))]
+        if draw(st.booleans()):
+            bounds[-1] = None
+        prices = draw(
+            st.lists(
+                money(currency, min_value=0, max_value=50), min_size=size, max_size=size
+            )
+        )
+        prices.sort(key=lambda price: price.amount)
+        bands = [
+            WeightBand(bound, price)
+            for bound, price in zip(bounds, prices, strict=True)
+        ]
+        return ZoneRate(drawn_zone, bands=bands, free_above=free_above)
+
+    return build()
+
+
+def _disjoint(zones: list[ShippingZone]) -> list[ShippingZone]:
+    """The zones, leaving out each that shares a country with one before it."""
+    kept: list[ShippingZone] = []
+    served: set[str | None] = set()
+    for zone in zones:
+        countries = set(zone.countries or (None,))
+        if not countries & served:
+            kept.append(zone)
+            served |= countries
+    return kept
+
+
+def shipping_methods(currency: str = "EUR") -> st.SearchStrategy[ShippingMethod]:
+    """Draw shipping methods with rates for one to four zones.
+
+    Codes are a few such as ``"standard"`` and ``"express"``; a country is in
+    one zone of a method at most, and some methods have a rest-of-the-world
+    zone.
+
+    Args:
+        currency: The currency code of the amounts.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ShippingMethod:
+        zones = _disjoint(draw(st.lists(shipping_zones(), min_size=1, max_size=4)))
+        rates = [draw(zone_rates(currency, st.just(zone))) for zone in zones]
+        return ShippingMethod(
+            draw(st.sampled_from(_METHOD_CODES)),
+            draw(st.sampled_from(_METHOD_NAMES)),
+            rates,
+        )
+
+    return build()
+
+
+def table_rates(currency: str = "EUR") -> st.SearchStrategy[TableRates]:
+    """Draw tables of one to four shipping methods with distinct codes.
+
+    Args:
+        currency: The currency code of every amount in the table.
+    """
+    return st.lists(
+        shipping_methods(currency), min_size=1, max_size=4, unique_by=lambda m: m.code
+    ).map(TableRates)
+
+
+def shipping_requests(currency: str = "EUR") -> st.SearchStrategy[ShippingRequest]:
+    """Draw requests to a few countries (and Brazil, which no listed zone has).
+
+    Goods totals are 0 to 300 (most of the thresholds :func:`zone_rates`
+    draws lie below), weights 0 g to 45 kg (some above every band), and some
+    requests have a postal code.
+
+    Args:
+        currency: The currency code of the goods total.
+    """
+    return st.builds(
+        ShippingRequest,
+        country=st.sampled_from((*_SHIPPING_COUNTRIES, "BR")),
+        goods_total=money(currency, min_value=0, max_value=300),
+        weight_grams=st.integers(0, 45_000),
+        postal_code=st.none() | st.from_regex(r"[0-9]{5}", fullmatch=True),
+    )
+
+
+def shipping_quotes(currency: str = "EUR") -> st.SearchStrategy[ShippingQuote]:
+    """Draw quotes: priced, free by their threshold, or free by their rate.
+
+    Args:
+        currency: The currency code of the amounts.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ShippingQuote:
+        free_above = draw(st.none() | money(currency, min_value=1, max_value=200))
+        price = draw(money(currency, min_value=0, max_value=50))
+        free_because = None
+        if free_above is not None and draw(st.booleans()):
+            price = Money(Decimal(0).scaleb(-minor_units(currency)), currency)
+            free_because = f"free shipping from {free_above.amount} {currency}"
+        return ShippingQuote(
+            method=draw(st.sampled_from(_METHOD_CODES)),
+            name=draw(st.sampled_from(_METHOD_NAMES)),
+            price=price,
+            free_above=free_above,
+            free_because=free_because,
+        )
+
+    return build()
+
+
+# -- inventory settings, allocation and events -----------------------------------
+
+
+def stock_locations() -> st.SearchStrategy[StockLocation]:
+    """Draw stock locations: one of a few ids, named after it, priority 0 to 9."""
+    return st.builds(
+        lambda place, priority: StockLocation(
+            location_id=place, name=place.title(), priority=priority
+        ),
+        _locations(),
+        st.integers(0, 9),
+    )
+
+
+def stock_policies() -> st.SearchStrategy[StockPolicy]:
+    """Draw per-SKU stock policies.
+
+    Backorders and preorders allowed or not, independently; a preorder now
+    and then with a release instant (a whole second from 2019 to the end of
+    2027); a low-stock threshold of 0 to 20, or none.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> StockPolicy:
+        preorder = draw(st.booleans())
+        return StockPolicy(
+            backorder=draw(st.booleans()),
+            preorder=preorder,
+            available_from=draw(st.none() | _instants()) if preorder else None,
+            low_stock_threshold=draw(st.none() | st.integers(0, 20)),
+        )
+
+    return build()
+
+
+def inventory_settings(
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[InventorySettings]:
+    """Draw inventory settings: 1 to 4 locations, policies for up to 3 SKUs.
+
+    The default policy is mostly the plain one (no backorders, preorders or
+    low-stock event), sometimes any of :func:`stock_policies`.
+
+    Args:
+        sku: The SKUs that get policies; any of :func:`skus` by default.
+    """
+    return st.builds(
+        lambda locations, policies, default: InventorySettings(
+            locations=locations, policies=policies, default_policy=default
+        ),
+        st.lists(
+            stock_locations(),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda location: location.location_id,
+        ),
+        st.dictionaries(skus() if sku is None else sku, stock_policies(), max_size=3),
+        st.just(StockPolicy()) | stock_policies(),
+    )
+
+
+def allocations(
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[Allocation]:
+    """Draw parts of allocation plans: 1 to 50 units of a SKU at one location.
+
+    Args:
+        sku: The SKUs to draw from; any of :func:`skus` by default.
+    """
+    return st.builds(
+        lambda item, place, quantity: Allocation(
+            sku=item, location=place, quantity=quantity
+        ),
+        skus() if sku is None else sku,
+        _locations(),
+        st.integers(1, 50),
+    )
+
+
+def allocation_plans(
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[AllocationPlan]:
+    """Draw allocation plans: up to 6 parts, each SKU once per location.
+
+    Now and then a plan is short of 1 to 20 units of a SKU or two.
+
+    Args:
+        sku: The SKUs to draw from; any of :func:`skus` by default.
+    """
+    items = skus() if sku is None else sku
+    return st.builds(
+        lambda parts, short: AllocationPlan(allocations=parts, short=short),
+        st.lists(
+            allocations(items),
+            max_size=6,
+            unique_by=lambda part: (part.sku, part.location),
+        ),
+        st.dictionaries(items, st.integers(1, 20), max_size=2),
+    )
+
+
+_INVENTORY_EVENTS: Final = (
+    StockReceived,
+    StockAdjusted,
+    StockReserved,
+    StockReleased,
+    StockCommitted,
+    StockRanLow,
+)
+
+
+def _inventory_event(
+    kind: type[DomainEvent], item: st.SearchStrategy[Sku]
+) -> st.SearchStrategy[DomainEvent]:
+    quantity = st.integers(1, 50)
+    held = {
+        "reservation_id": _reservation_ids(),
+        "reference": st.from_regex(r"(cart|ord)-[0-9]{1,6}", fullmatch=True),
+        "sku": item,
+        "location": _locations(),
+        "quantity": quantity,
+        "at": _instants(),
+    }
+    fields: dict[type[DomainEvent], dict[str, st.SearchStrategy[object]]] = {
+        StockReceived: {
+            "sku": item,
+            "location": _locations(),
+            "quantity": quantity,
+            "at": _instants(),
+        },
+        StockAdjusted: {
+            "sku": item,
+            "location": _locations(),
+            "delta": st.integers(-50, 50).filter(bool),
+            "reason": st.sampled_from(["stock count", "damaged", "found"]),
+            "at": _instants(),
+        },
+        StockReserved: {
+            **held,
+            "kind": st.sampled_from(ReservationKind),
+            "expires_at": st.none() | _instants(),
+        },
+        StockReleased: {**held, "reason": st.sampled_from(ReleaseReason)},
+        StockCommitted: held,
+        StockRanLow: {
+            "sku": item,
+            "available": st.integers(0, 20),
+            "threshold": st.integers(0, 20),
+            "at": _instants(),
+        },
+    }
+    return st.fixed_dictionaries(fields[kind]).map(lambda values: kind(**values))
+
+
+def inventory_events(
+    *,
+    kinds: Iterable[type[DomainEvent]] | None = None,
+    sku: st.SearchStrategy[Sku] | None = None,
+) -> st.SearchStrategy[DomainEvent]:
+    """Draw the inventory context's events: any of them, or of ``kinds``.
+
+    Quantities are 1 to 50, an adjustment's delta -50 to 50 but not 0, a
+    low-stock event's figures 0 to 20; instants are whole seconds in UTC,
+    from 2019 to the end of 2027.
+
+    Args:
+        kinds: The event classes to draw from, such as ``[StockReserved]``;
+            all six by default.
+        sku: The SKUs to draw from; any of :func:`skus` by default.
+
+    Raises:
+        ValidationError: for ``kinds`` that are empty or hold anything but
+            the inventory's event classes.
+    """
+    chosen = _INVENTORY_EVENTS if kinds is None else tuple(kinds)
+    if not chosen or any(kind not in _INVENTORY_EVENTS for kind in chosen):
+        names = ", ".join(kind.__name__ for kind in _INVENTORY_EVENTS)
+        msg = f"kinds must be some of {names}, not {chosen!r}"
+        raise ValidationError(msg, field="kinds")
+    item = skus() if sku is None else sku
+    return st.one_of([_inventory_event(kind, item) for kind in chosen])
+
+
+# -- cart ----------------------------------------------------------------------
+
+_NAMES: Final = (
+    "Ada Lovelace",
+    "Jörg Müller",
+    "Zoë Øster",
+    "Mehmet Yilmaz",
+    "Ana María García López",
+    "Li Wang",
+)
+_STREETS: Final = (
+    "Hauptstraße",
+    "Rue de Rivoli",
+    "Keizersgracht",
+    "Ringstraße",
+    "Ulica Długa",
+    "Main Street",
+)
+# Countries whose postal codes have a fixed form: the form, as a pattern to
+# draw from, and a few cities. Ireland needs no code (an Eircode may be given).
+_POSTAL_FORMS: Final = {
+    "DE": (r"[0-9]{5}", ("Berlin", "München", "Köln")),
+    "AT": (r"[1-9][0-9]{3}", ("Wien", "Graz")),
+    "FR": (r"[0-9]{5}", ("Paris", "Lyon")),
+    "NL": (r"[1-9][0-9]{3} [A-Z]{2}", ("Amsterdam", "Utrecht")),
+    "PL": (r"[0-9]{2}-[0-9]{3}", ("Kraków", "Gdańsk")),
+    "US": (r"[0-9]{5}(-[0-9]{4})?", ("New York", "Austin")),
+    "IE": (r"[A-Z][0-9]{2} [A-Z0-9]{4}", ("Dublin", "Cork")),
+}
+
+
+def addresses(countries: Iterable[str] | None = None) -> st.SearchStrategy[Address]:
+    """Draw valid postal addresses, with postal codes of their country's form.
+
+    Countries are Germany (5 digits), Austria (4), France (5), the
+    Netherlands (``"1011 AB"``), Poland (``"00-950"``), the United States
+    (``"10001"`` or ``"10001-0001"``) and Ireland (no code, or an Eircode).
+    Names and streets have letters beyond ASCII; company, second line,
+    region and phone are filled some of the time.
+
+    Args:
+        countries: Draw only from these (codes of the list above).
+
+    Raises:
+        ValidationError: for a country not in the list.
+    """
+    chosen = tuple(_POSTAL_FORMS if countries is None else countries)
+    unknown = [code for code in chosen if code not in _POSTAL_FORMS]
+    if unknown or not chosen:
+        msg = f"addresses() draws from {sorted(_POSTAL_FORMS)}, not {unknown or chosen}"
+        raise ValidationError(msg, field="countries")
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Address:
+        country = draw(st.sampled_from(chosen))
+        form, cities = _POSTAL_FORMS[country]
+        code: str | None = draw(st.from_regex(form, fullmatch=True))
+        if country == "IE" and draw(st.booleans()):
+            code = None
+        return Address(
+            name=draw(st.sampled_from(_NAMES)),
+            company=draw(st.none() | st.sampled_from(["Nordlicht GmbH", "ACME Ltd"])),
+            street=f"{draw(st.sampled_from(_STREETS))} {draw(st.integers(1, 250))}",
+            street_2=draw(st.none() | st.sampled_from(["c/o Schmidt", "3rd floor"])),
+            postal_code=code,
+            city=draw(st.sampled_from(cities)),
+            region=draw(st.sampled_from([None, "NY"])) if country == "US" else None,
+            country=country,
+            phone=draw(
+                st.none()
+                | st.integers(1_000_000, 99_999_999).map(lambda n: f"+49 30 {n}")
+            ),
+        )
+
+    return build()
+
+
+def cart_settings() -> st.SearchStrategy[CartSettings]:
+    """Draw a merchant's cart limits.
+
+    1 to 99 units a line, 1 to 100 lines, 1 to 100 wishlist items, expiry
+    after a minute to 90 days.
+    """
+    return st.builds(
+        CartSettings,
+        max_quantity_per_line=st.integers(1, 99),
+        max_lines=st.integers(1, 100),
+        expires_after=st.integers(1, 90 * 24 * 60).map(
+            lambda minutes: timedelta(minutes=minutes)
+        ),
+        max_wishlist_items=st.integers(1, 100),
+    )
+
+
+_CUSTOM_LINES: Final = {
+    "GIFT-WRAP": "Gift wrap",
+    "ENGRAVING": "Engraving",
+    "COD-FEE": "Cash on delivery",
+}
+
+
+def cart_lines(currency: str = "EUR") -> st.SearchStrategy[CartLine]:
+    """Draw cart lines: mostly catalog SKUs, sometimes a custom line.
+
+    A catalog line holds 1 to 20 units of a SKU of :func:`skus`, with or
+    without the price seen; a custom line (gift wrap, engraving, a cash on
+    delivery fee) has its own name and price. Prices are 0 to 500 in
+    ``currency``, in whole minor units.
+    """
+    prices = money(currency, min_value=0, max_value=500)
+    catalog = st.builds(
+        lambda code, **fields: CartLine(key=code, sku=code, **fields),
+        skus(),
+        quantity=st.integers(1, 20),
+        added_at=_instants(),
+        unit_price_seen=st.none() | prices,
+        tax_category=st.sampled_from(TaxCategory).map(str),
+    )
+    custom = st.sampled_from(sorted(_CUSTOM_LINES)).flatmap(
+        lambda key: st.builds(
+            CartLine,
+            key=st.just(key),
+            sku=st.just(key),
+            quantity=st.integers(1, 3),
+            added_at=_instants(),
+            unit_price_seen=prices,
+            custom=st.just(True),  # noqa: FBT003 - a field's value
+            name=st.just(_CUSTOM_LINES[key]),
+        )
+    )
+    return st.one_of(catalog, catalog, custom)
+
+
+def _latest(base: datetime, instants: Iterable[datetime]) -> datetime:
+    return max([base, *instants])
+
+
+def carts(currency: str = "EUR") -> st.SearchStrategy[Cart]:
+    """Draw carts in ``currency`` within the default cart limits.
+
+    Up to five lines of :func:`cart_lines` (each its own key), a customer or
+    a guest (with an e-mail address some of the time), coupon codes, chosen
+    methods, addresses of :func:`addresses` some of the time (billing mostly
+    the same as shipping), changed last at or after its lines were added,
+    at a version from 0 to 20. It has recorded no events.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Cart:
+        lines = draw(st.lists(cart_lines(currency), max_size=5, unique_by=_line_key))
+        customer = draw(st.none() | _customer_ids())
+        updated_at = _latest(draw(_instants()), (line.added_at for line in lines))
+        return Cart(
+            cart_id=draw(st.integers(1, 99_999).map(lambda n: f"cart-{n}")),
+            currency=currency,
+            locale=draw(st.sampled_from(["de_DE", "en_GB", "fr_FR", "nl_NL"])),
+            updated_at=updated_at,
+            customer_id=customer,
+            guest_email=(
+                None
+                if customer is not None
+                else draw(st.none() | st.just("guest@example.com"))
+            ),
+            lines=lines,
+            coupon_codes=draw(st.lists(st.sampled_from(_COUPON_CODES), max_size=2)),
+            shipping_method=draw(st.none() | st.sampled_from(_SHIPPING_METHODS)),
+            payment_method=draw(st.none() | st.sampled_from(["paypal", "card"])),
+            shipping_address=draw(st.none() | addresses()),
+            billing_address=draw(st.none() | st.none() | addresses()),
+            version=draw(st.integers(0, 20)),
+        )
+
+    return build()
+
+
+def _line_key(line: CartLine | MergedLine) -> str:
+    return line.key
+
+
+def _customer_ids() -> st.SearchStrategy[str]:
+    return st.integers(1, 999).map(lambda n: f"cust-{n}")
+
+
+def wishlist_items() -> st.SearchStrategy[WishlistItem]:
+    """Draw wishlist items: a SKU of :func:`skus`, an instant, sometimes a note."""
+    return st.builds(
+        WishlistItem,
+        sku=skus(),
+        added_at=_instants(),
+        note=st.none() | st.sampled_from(["in white", "for Jörg's birthday"]),
+    )
+
+
+def wishlists() -> st.SearchStrategy[Wishlist]:
+    """Draw wishlists of up to five items of :func:`wishlist_items`.
+
+    One item per SKU; a customer's or a guest's; changed last at or after
+    their items were added; at a version from 0 to 20. They have recorded no
+    events.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Wishlist:
+        items = draw(
+            st.lists(wishlist_items(), max_size=5, unique_by=lambda item: item.sku)
+        )
+        return Wishlist(
+            wishlist_id=draw(st.integers(1, 99_999).map(lambda n: f"wish-{n}")),
+            updated_at=_latest(draw(_instants()), (item.added_at for item in items)),
+            customer_id=draw(st.none() | _customer_ids()),
+            items=items,
+            version=draw(st.integers(0, 20)),
+        )
+
+    return build()
+
+
+def merge_reports(currency: str = "EUR") -> st.SearchStrategy[MergeReport]:
+    """Draw what :meth:`~commercekit.cart.Cart.merge` reports.
+
+    Two carts of :func:`carts`, merged under limits of :func:`cart_settings`.
+    """
+
+    @st.composite
+    def build(draw: st.DrawFn) -> MergeReport:
+        ours, guest = draw(carts(currency)), draw(carts(currency))
+        if guest.cart_id == ours.cart_id:
+            guest = attrs.evolve(guest, cart_id=f"{guest.cart_id}-guest")
+        return ours.merge(guest, at=ours.updated_at, settings=draw(cart_settings()))
+
+    return build()
+
+
+_CART_EVENTS: Final[tuple[type[DomainEvent], ...]] = (
+    CartLineAdded,
+    CartLineRemoved,
+    CartQuantityChanged,
+    CouponApplied,
+    CouponRemoved,
+    CartsMerged,
+    LineSavedForLater,
+    LineMovedToCart,
+    WishlistItemAdded,
+    WishlistItemRemoved,
+    WishlistsMerged,
+)
+
+
+@st.composite
+def _merged_line(draw: st.DrawFn) -> MergedLine:
+    """One line of a merge report, its fields consistent with its outcome."""
+    outcome = draw(st.sampled_from(MergeOutcome))
+    wanted = draw(st.integers(2, 40))
+    quantity, reason = wanted, None
+    if outcome is MergeOutcome.CAPPED:
+        quantity, reason = draw(st.integers(1, wanted - 1)), "max_quantity_per_line"
+    elif outcome is MergeOutcome.DROPPED:
+        quantity = 0
+        reason = draw(st.sampled_from(["max_lines", "key_taken"]))
+    return MergedLine(
+        key=draw(skus()),
+        outcome=outcome,
+        wanted=wanted,
+        quantity=quantity,
+        reason=reason,
+    )
+
+
+def _cart_event(kind: type[DomainEvent]) -> st.SearchStrategy[DomainEvent]:
+    cart = st.integers(1, 99_999).map(lambda n: cart_id(f"cart-{n}"))
+    wish = st.integers(1, 99_999).map(lambda n: wishlist_id(f"wish-{n}"))
+    units = st.integers(1, 99)
+    code = st.sampled_from(_COUPON_CODES).map(normalize_code)
+    fields: dict[str, st.SearchStrategy[object]] = {
+        "cart_id": cart,
+        "guest_cart_id": cart.map(lambda c: cart_id(f"{c}-guest")),
+        "wishlist_id": wish,
+        "guest_wishlist_id": wish.map(lambda w: wishlist_id(f"{w}-guest")),
+        "sku": skus(),
+        "quantity": units,
+        "old_quantity": units,
+        "custom": st.booleans(),
+        "code": code,
+        "lines": st.lists(_merged_line(), max_size=4, unique_by=_line_key).map(tuple),
+        "coupon_codes_added": st.lists(code, max_size=2, unique=True).map(tuple),
+        "added": st.lists(skus(), max_size=3, unique=True).map(tuple),
+        "dropped": st.lists(skus(), max_size=2, unique=True).map(tuple),
+    }
+    names = [field.name for field in attrs.fields(kind)]
+    return st.builds(kind, **{name: fields[name] for name in names})
+
+
+def cart_events(
+    kinds: Iterable[type[DomainEvent]] | None = None,
+) -> st.SearchStrategy[DomainEvent]:
+    """Draw the cart context's domain events, of every kind or of ``kinds``.
+
+    Ids are ``cart-…`` and ``wish-…``, SKUs of :func:`skus`, quantities 1 to
+    99, coupon codes normalized; a merge's lines are consistent with their
+    outcomes (a dropped line holds 0, a capped one less than wanted).
+
+    Raises:
+        ValidationError: for a kind that is not a cart event.
+    """
+    chosen = _CART_EVENTS if kinds is None else tuple(kinds)
+    unknown = [kind for kind in chosen if kind not in _CART_EVENTS]
+    if unknown or not chosen:
+        msg = f"cart_events() draws the cart's events, not {unknown or chosen}"
+        raise ValidationError(msg, field="kinds")
+    return st.one_of([_cart_event(kind) for kind in chosen])

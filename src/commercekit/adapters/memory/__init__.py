@@ -5,6 +5,10 @@ the process ends. :class:`InMemoryStore` holds the data; each
 :class:`InMemoryUnitOfWork` is one transaction over it.
 """
 
+from commercekit.adapters.memory._cart import (
+    InMemoryCartRepository,
+    InMemoryWishlistRepository,
+)
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._inventory import InMemoryStockStore
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
@@ -16,6 +20,7 @@ from commercekit.adapters.memory._search import InMemoryProductSearch
 from commercekit.adapters.memory._unit_of_work import InMemoryStore, InMemoryUnitOfWork
 
 __all__ = [
+    "InMemoryCartRepository",
     "InMemoryCouponUsage",
     "InMemoryPriceListRepository",
     "InMemoryProductRepository",
@@ -24,4 +29,5 @@ __all__ = [
     "InMemoryStockStore",
     "InMemoryStore",
     "InMemoryUnitOfWork",
+    "InMemoryWishlistRepository",
 ]

@@ -13,7 +13,7 @@ from commercekit.adapters._checks import (
     _reservation_movement,
     _same_reservation,
 )
-from commercekit.adapters._stock import _StockIntake
+from commercekit.adapters._stock import _check_reference, _StockIntake
 from commercekit.errors import InvalidTransitionError, NotFoundError
 from commercekit.inventory import (
     InsufficientStockError,
@@ -271,6 +271,18 @@ class InMemoryStockStore(_StockIntake, StockStore):
     def reservation(self, reservation_id: ReservationId) -> Reservation:
         """The reservation with this id, as stored."""
         return self._stored(_check_reservation_id(reservation_id))
+
+    def reservations_for(self, reference: str) -> list[Reservation]:
+        """The reservations made for ``reference``, active or ended."""
+        wanted = _check_reference(reference)
+        return sorted(
+            (
+                stored
+                for _, stored in self._uow.rows(_RESERVATIONS)
+                if stored.reference == wanted
+            ),
+            key=lambda stored: (stored.reserved_at, stored.reservation_id),
+        )
 
     def movements(self, sku: Sku) -> list[StockMovement]:
         """The SKU's ledger, oldest first."""

@@ -9,6 +9,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
+from commercekit.adapters.memory._cart import (
+    InMemoryCartRepository,
+    InMemoryWishlistRepository,
+)
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._inventory import InMemoryStockStore
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
@@ -16,6 +20,7 @@ from commercekit.adapters.memory._promotions import (
     InMemoryCouponUsage,
     InMemoryPromotionRepository,
 )
+from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.inventory import InventoryUnitOfWork, StockStore
@@ -85,6 +90,7 @@ class InMemoryStore:
 
 class InMemoryUnitOfWork(
     BaseUnitOfWork,
+    CartUnitOfWork,
     CatalogUnitOfWork,
     InventoryUnitOfWork,
     PricingUnitOfWork,
@@ -136,6 +142,8 @@ class InMemoryUnitOfWork(
         self.promotions: PromotionRepository = InMemoryPromotionRepository(self)
         self.coupons: CouponUsage = InMemoryCouponUsage(self)
         self.stock: StockStore = InMemoryStockStore(self)
+        self.carts: CartRepository = InMemoryCartRepository(self)
+        self.wishlists: WishlistRepository = InMemoryWishlistRepository(self)
 
     # -- storage hooks -----------------------------------------------------
 

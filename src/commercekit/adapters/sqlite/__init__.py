@@ -7,6 +7,10 @@ Queried fields are indexed columns; events wait in an ``outbox`` table until
 they are published.
 """
 
+from commercekit.adapters.sqlite._cart import (
+    SQLiteCartRepository,
+    SQLiteWishlistRepository,
+)
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._inventory import SQLiteStockStore
@@ -26,6 +30,7 @@ from commercekit.adapters.sqlite._unit_of_work import (
 __all__ = [
     "MIGRATIONS",
     "Migration",
+    "SQLiteCartRepository",
     "SQLiteCouponUsage",
     "SQLiteDatabase",
     "SQLitePriceListRepository",
@@ -34,6 +39,7 @@ __all__ = [
     "SQLitePromotionRepository",
     "SQLiteStockStore",
     "SQLiteUnitOfWork",
+    "SQLiteWishlistRepository",
     "event_type_name",
     "match_expression",
     "resolve_event_type",

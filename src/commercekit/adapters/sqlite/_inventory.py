@@ -14,7 +14,7 @@ from commercekit.adapters._checks import (
     _reservation_movement,
     _same_reservation,
 )
-from commercekit.adapters._stock import _StockIntake
+from commercekit.adapters._stock import _check_reference, _StockIntake
 from commercekit.adapters.sqlite._columns import (
     _instant,
     _optional_instant,
@@ -438,6 +438,17 @@ class SQLiteStockStore(_StockIntake, StockStore):
         key = _check_reservation_id(reservation_id)
         with self._storage("read stock from") as conn:
             return self._fetch(conn, key)
+
+    def reservations_for(self, reference: str) -> list[Reservation]:
+        """The reservations made for ``reference``, active or ended."""
+        wanted = _check_reference(reference)
+        with self._storage("read stock from") as conn:
+            rows = conn.execute(
+                f"SELECT {_RESERVATION_COLUMNS} FROM stock_reservations "  # noqa: S608
+                "WHERE reference = ? ORDER BY reserved_at, reservation_id",
+                (wanted,),
+            ).fetchall()
+        return [_reservation(row) for row in rows]
 
     def movements(self, sku: Sku) -> list[StockMovement]:
         """The SKU's ledger, oldest first."""

@@ -310,6 +310,36 @@ MIGRATIONS: tuple[Migration, ...] = (
             "WHERE released_at IS NULL AND committed_at IS NULL",
         ),
     ),
+    Migration(
+        9,
+        "the cart: carts and wishlists",
+        (
+            # A cart's customer and last change are columns, for the
+            # customer's cart and the expiry sweep; the rest is JSON. The
+            # times are fixed-width UTC text, so text order is time order.
+            """
+        CREATE TABLE carts (
+            cart_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            customer_id TEXT,
+            updated_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
+        """,
+            "CREATE INDEX carts_customer ON carts (customer_id, updated_at)",
+            "CREATE INDEX carts_updated ON carts (updated_at)",
+            # A customer has one wishlist; guests (NULL) any number.
+            """
+        CREATE TABLE wishlists (
+            wishlist_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            customer_id TEXT UNIQUE,
+            updated_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
+        """,
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

@@ -12,6 +12,10 @@ from datetime import datetime
 import cattrs
 
 from commercekit.adapters._unit_of_work import BaseUnitOfWork
+from commercekit.adapters.sqlite._cart import (
+    SQLiteCartRepository,
+    SQLiteWishlistRepository,
+)
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._inventory import SQLiteStockStore
@@ -20,6 +24,7 @@ from commercekit.adapters.sqlite._promotions import (
     SQLiteCouponUsage,
     SQLitePromotionRepository,
 )
+from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
 from commercekit.catalog import CatalogUnitOfWork, ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.inventory import InventoryUnitOfWork, StockStore
@@ -72,6 +77,7 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
 
 class SQLiteUnitOfWork(
     BaseUnitOfWork,
+    CartUnitOfWork,
     CatalogUnitOfWork,
     InventoryUnitOfWork,
     PricingUnitOfWork,
@@ -113,6 +119,8 @@ class SQLiteUnitOfWork(
         self.promotions: PromotionRepository = SQLitePromotionRepository(self)
         self.coupons: CouponUsage = SQLiteCouponUsage(self)
         self.stock: StockStore = SQLiteStockStore(self)
+        self.carts: CartRepository = SQLiteCartRepository(self)
+        self.wishlists: WishlistRepository = SQLiteWishlistRepository(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 

@@ -16,6 +16,13 @@ Example, for a unit of work of your own::
 Needs pytest.
 """
 
+from commercekit.testing.contracts._cart import (
+    CartRepositoryContract,
+    CartUnitOfWorkFactory,
+    WishlistRepositoryContract,
+    sample_cart,
+    sample_wishlist,
+)
 from commercekit.testing.contracts._catalog import (
     CatalogUnitOfWorkFactory,
     ProductRepositoryContract,
@@ -51,6 +58,8 @@ from commercekit.testing.contracts._unit_of_work import (
 )
 
 __all__ = [
+    "CartRepositoryContract",
+    "CartUnitOfWorkFactory",
     "CatalogUnitOfWorkFactory",
     "CouponUsageContract",
     "InventoryUnitOfWorkFactory",
@@ -65,6 +74,8 @@ __all__ = [
     "StockStoreContract",
     "UnitOfWorkContract",
     "UnitOfWorkFactory",
+    "WishlistRepositoryContract",
+    "sample_cart",
     "sample_catalog",
     "sample_coupon",
     "sample_price_list",
@@ -72,4 +83,5 @@ __all__ = [
     "sample_product",
     "sample_promotion",
     "sample_promotions",
+    "sample_wishlist",
 ]

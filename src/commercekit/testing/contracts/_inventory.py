@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from commercekit.errors import (
@@ -386,6 +387,75 @@ class StockStoreContract(abc.ABC):
         again = self._reserve(new_uow, "res-1", 2)
         assert not again.active
         assert self._counts(new_uow) == (3, 0, 3)
+
+    def test_a_retry_after_the_sweep_returns_the_reservation_released(
+        self, new_uow: InventoryUnitOfWorkFactory
+    ) -> None:
+        """A retry of an expired and swept reservation takes no units again.
+
+        One id stands for one hold: the retry gets the stored reservation,
+        released, even though the units are available once more.
+        """
+        self._receive(new_uow, 3)
+        first = self._reserve(new_uow, "res-1", 2, expires_at=_LATER)
+        with new_uow() as uow:
+            assert uow.stock.expire(_LATER) == ["res-1"]
+            uow.commit()
+        again = self._reserve(new_uow, "res-1", 2, expires_at=_LATER)
+        assert not again.active
+        assert again.released_at == _LATER
+        assert again == attrs.evolve(first, released_at=_LATER)
+        assert self._counts(new_uow) == (3, 0, 3)
+        with new_uow() as uow:
+            kinds = [m.kind for m in uow.stock.movements(_SKU)]
+        assert kinds == [
+            MovementKind.RECEIPT,
+            MovementKind.RESERVATION,
+            MovementKind.RELEASE,
+        ]
+        self._explained(new_uow)
+
+    def test_reservations_are_found_by_their_reference(
+        self, new_uow: InventoryUnitOfWorkFactory
+    ) -> None:
+        self._receive(new_uow, 10)
+        self._receive(new_uow, 10, _HAMBURG)
+        with new_uow() as uow:
+            for key, location, at, reference in [
+                ("b", _BERLIN, _AT, "order-1"),
+                ("a", _HAMBURG, _AT, "order-1"),
+                ("c", _BERLIN, _AT - timedelta(minutes=1), "order-1"),
+                ("d", _BERLIN, _AT, "order-2"),
+            ]:
+                uow.stock.reserve(
+                    _SKU,
+                    1,
+                    reservation_id=ReservationId(key),
+                    reference=reference,
+                    location=location,
+                    expires_at=None,
+                    at=at,
+                )
+            uow.stock.release(ReservationId("b"), at=_AT)
+            uow.stock.commit(ReservationId("a"), at=_AT)
+            # The block reads its own writes.
+            assert [
+                r.reservation_id for r in uow.stock.reservations_for("order-2")
+            ] == ["d"]
+            uow.commit()
+        with new_uow() as uow:
+            found = uow.stock.reservations_for("order-1")
+            assert uow.stock.reservations_for("order-9") == []
+            with pytest.raises(ValidationError):
+                uow.stock.reservations_for(" ")
+        # By the time they were made, then by id; ended ones too.
+        assert [(r.reservation_id, r.location, r.active) for r in found] == [
+            ("c", _BERLIN, True),
+            ("a", _HAMBURG, False),
+            ("b", _BERLIN, False),
+        ]
+        assert found[1].committed_at == _AT
+        assert found[2].released_at == _AT
 
     def test_release_gives_the_units_back_once(
         self, new_uow: InventoryUnitOfWorkFactory
