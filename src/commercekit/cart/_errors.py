@@ -10,6 +10,7 @@ __all__ = [
     "CartLimitError",
     "CartLineNotFoundError",
     "CustomLineNotMovableError",
+    "ProductUnavailableError",
     "WishlistItemNotFoundError",
     "WishlistLimitError",
 ]
@@ -152,3 +153,25 @@ class CustomLineNotMovableError(BusinessRuleError):
             f"line {self.key} of cart {self.cart_id} is a custom line: only "
             "catalog lines can be saved for later"
         )
+
+
+@attrs.define(slots=False)
+class ProductUnavailableError(BusinessRuleError):
+    """A SKU whose product is not for sale (inactive) cannot go into a cart.
+
+    Args:
+        sku: The SKU.
+        product_id: Its product.
+
+    >>> str(ProductUnavailableError(sku="RUN-OLD", product_id="retired"))
+    'RUN-OLD is not for sale: its product retired is inactive'
+    """
+
+    code = "product_unavailable"
+
+    sku: str = attrs.field(kw_only=True)
+    product_id: str = attrs.field(default="", kw_only=True)
+    rule: str = attrs.field(default="product_inactive", kw_only=True)
+
+    def _default_message(self) -> str:
+        return f"{self.sku} is not for sale: its product {self.product_id} is inactive"

@@ -20,6 +20,7 @@ from commercekit.ports import DomainEvent
 from commercekit.values import Sku
 
 __all__ = [
+    "CartExpired",
     "CartLineAdded",
     "CartLineRemoved",
     "CartQuantityChanged",
@@ -126,6 +127,17 @@ class CartsMerged(DomainEvent):
     guest_cart_id: CartId
     lines: tuple[MergedLine, ...]
     coupon_codes_added: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CartExpired(DomainEvent):
+    """A cart was deleted by the expiry sweep after its time without a change.
+
+    Args:
+        cart_id: The deleted cart.
+    """
+
+    cart_id: CartId
 
 
 @attrs.frozen(kw_only=True)

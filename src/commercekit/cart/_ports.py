@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Protocol
 
 from commercekit.cart._model import Cart
+from commercekit.cart._validation import CartCheckUnitOfWork
 from commercekit.cart._values import CartId, CartSettings
 from commercekit.cart._wishlist import Wishlist
-from commercekit.ports import UnitOfWork
 
 __all__ = ["CartRepository", "CartUnitOfWork", "WishlistRepository"]
 
@@ -165,8 +165,13 @@ class WishlistRepository(Protocol):
         ...
 
 
-class CartUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that has the cart context's repositories."""
+class CartUnitOfWork(CartCheckUnitOfWork, Protocol):
+    """A unit of work with the cart context's repositories and what it reads.
+
+    ``carts`` and ``wishlists``, and from the contexts below: ``products``,
+    ``price_lists``, ``promotions``, ``coupons`` and ``stock``. Both built-in
+    units of work have them all.
+    """
 
     carts: CartRepository
     wishlists: WishlistRepository

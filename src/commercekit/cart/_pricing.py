@@ -72,32 +72,39 @@ class CartPricingUnitOfWork(
     """
 
 
+@attrs.define(slots=False)
 class PriceModeMismatchError(BusinessRuleError):
     """A price list's prices are net where the cart's are gross, or the reverse.
 
     commercekit never converts between gross and net behind the merchant's
     back (the VAT rate depends on where the goods go): keep the lists a cart
-    reads in the cart's mode.
+    reads in the cart's mode (:attr:`CartPricingSettings.mode`).
 
-    Attributes:
+    Args:
         sku: The SKU priced.
         list_id: The price list it was found in.
         expected: The cart's mode.
         got: The list's mode.
-    """
+
+    >>> str(PriceModeMismatchError(
+    ...     sku="BOOK", list_id="b2b", expected="gross", got="net"))
+    "BOOK is priced net in price list 'b2b', but carts are priced gross: keep the price lists in the cart's mode"
+    """  # noqa: E501 - a doctest's output is one line
 
     code = "price_mode_mismatch"
 
-    def __init__(self, *, sku: str, list_id: str, expected: str, got: str) -> None:
-        super().__init__(
-            f"{sku} is priced {got} in price list {list_id!r}, but carts are "
-            f"priced {expected}: keep the price lists in the cart's mode",
-            rule="price_mode",
+    sku: str = attrs.field(kw_only=True)
+    list_id: str = attrs.field(kw_only=True)
+    expected: str = attrs.field(kw_only=True)
+    got: str = attrs.field(kw_only=True)
+    rule: str = attrs.field(default="price_mode", kw_only=True)
+
+    def _default_message(self) -> str:
+        return (
+            f"{self.sku} is priced {self.got} in price list {self.list_id!r}, but "
+            f"carts are priced {self.expected}: keep the price lists in the "
+            "cart's mode"
         )
-        self.sku = sku
-        self.list_id = list_id
-        self.expected = expected
-        self.got = got
 
 
 def _tax_provider(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:

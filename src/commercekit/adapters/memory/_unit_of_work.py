@@ -21,15 +21,14 @@ from commercekit.adapters.memory._promotions import (
     InMemoryPromotionRepository,
 )
 from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
-from commercekit.catalog import CatalogUnitOfWork, ProductRepository
+from commercekit.catalog import ProductRepository
 from commercekit.errors import DuplicateError, UsageError
-from commercekit.inventory import InventoryUnitOfWork, StockStore
+from commercekit.inventory import StockStore
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
-from commercekit.pricing import PriceListRepository, PricingUnitOfWork
+from commercekit.pricing import PriceListRepository
 from commercekit.promotions import (
     CouponUsage,
     PromotionRepository,
-    PromotionsUnitOfWork,
 )
 
 __all__ = ["InMemoryStore", "InMemoryUnitOfWork"]
@@ -90,11 +89,7 @@ class InMemoryStore:
 
 class InMemoryUnitOfWork(
     BaseUnitOfWork,
-    CartUnitOfWork,
-    CatalogUnitOfWork,
-    InventoryUnitOfWork,
-    PricingUnitOfWork,
-    PromotionsUnitOfWork,
+    CartUnitOfWork,  # with the catalog's, pricing's, promotions' and inventory's
 ):
     """A unit of work over an :class:`InMemoryStore`.
 

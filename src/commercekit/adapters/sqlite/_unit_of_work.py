@@ -25,9 +25,9 @@ from commercekit.adapters.sqlite._promotions import (
     SQLitePromotionRepository,
 )
 from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
-from commercekit.catalog import CatalogUnitOfWork, ProductRepository
+from commercekit.catalog import ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
-from commercekit.inventory import InventoryUnitOfWork, StockStore
+from commercekit.inventory import StockStore
 from commercekit.ports import (
     Clock,
     DomainEvent,
@@ -35,11 +35,10 @@ from commercekit.ports import (
     EventPublisher,
     IdFactory,
 )
-from commercekit.pricing import PriceListRepository, PricingUnitOfWork
+from commercekit.pricing import PriceListRepository
 from commercekit.promotions import (
     CouponUsage,
     PromotionRepository,
-    PromotionsUnitOfWork,
 )
 
 __all__ = ["SQLiteUnitOfWork", "event_type_name", "resolve_event_type"]
@@ -77,11 +76,7 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
 
 class SQLiteUnitOfWork(
     BaseUnitOfWork,
-    CartUnitOfWork,
-    CatalogUnitOfWork,
-    InventoryUnitOfWork,
-    PricingUnitOfWork,
-    PromotionsUnitOfWork,
+    CartUnitOfWork,  # with the catalog's, pricing's, promotions' and inventory's
 ):
     """A unit of work over a :class:`SQLiteDatabase`.
 
