@@ -4,41 +4,50 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import TextIO
 
 import commercekit
-from commercekit.adapters.sqlite import (
-    MIGRATIONS,
-    SQLiteDatabase,
-    SQLiteProductSearch,
-    SQLiteUnitOfWork,
+from commercekit._demo import (
+    _BOOK,
+    _CARTS,
+    _CUSTOMER,
+    _CUSTOMER_CART,
+    _INVENTORY,
+    _PRICING,
+    _TAX,
+    _WHITE,
+    _describe,
+    _open_shop,
+    _price_of,
+    _Shop,
+    _show,
 )
-from commercekit.catalog import LocalizedText, Product, ProductId, SearchQuery, Variant
-from commercekit.money import Money, format_money, money
-from commercekit.pricing import (
-    EUTaxProvider,
-    LineItem,
-    PriceContext,
-    PriceList,
-    PriceListId,
-    PriceMode,
-    SupplyKind,
-    TaxContext,
-    TaxSettings,
-    price_lines,
-    resolve_prices,
+from commercekit.adapters.sqlite import MIGRATIONS, SQLiteDatabase, SQLiteProductSearch
+from commercekit.cart import (
+    Cart,
+    CartId,
+    CartProblem,
+    FrozenPrice,
+    Wishlist,
+    add_to_cart,
+    log_in,
+    price_cart,
+    save_for_later,
+    start_checkout,
+    validate_cart,
 )
-from commercekit.promotions import (
-    AmountOff,
-    FreeShipping,
-    MinSubtotal,
-    Promotion,
-    PromotionContext,
-    apply_promotions,
+from commercekit.catalog import SearchQuery
+from commercekit.inventory import (
+    StockAvailability,
+    StockRanLow,
+    StockReserved,
+    adjust_stock,
+    reserve_stock,
 )
-from commercekit.values import CustomerFacts, Sku
+from commercekit.pricing import PriceBreakdown, SupplyKind, TaxContext
+from commercekit.values import Address, CustomerFacts, sku
 
 __all__ = ["main", "run_demo"]
 
@@ -59,11 +68,21 @@ _OFFERS = (
     ),
     (
         "commercekit.pricing",
-        "price lists and tiers, EU VAT rules and rates, the price breakdown",
+        "price lists and tiers, EU VAT rules and rates, shipping rates, "
+        "the price breakdown",
     ),
     (
         "commercekit.promotions",
         "promotions as data, stacking, coupons redeemed atomically",
+    ),
+    (
+        "commercekit.inventory",
+        "stock per location, reservations that expire, backorders, stock events",
+    ),
+    (
+        "commercekit.cart",
+        "carts and wishlists, the guest cart merged on login, pricing in one "
+        "call, validation with alternatives",
     ),
     ("commercekit.adapters", "in-memory and SQLite stores with an event outbox"),
     (
@@ -72,75 +91,19 @@ _OFFERS = (
     ),
 )
 
-_MONDAY = datetime(2026, 1, 5, 9, tzinfo=UTC)
+_Say = Callable[[str], None]
 
 
-def _sneaker(
-    pid: str, name: str, *, text: str, color: str, brand: str, sizes: list[int]
-) -> Product:
-    code = pid.upper()
-    return Product(
-        product_id=ProductId(pid),
-        name=LocalizedText(name),
-        description=LocalizedText(text),
-        brand=brand,
-        categories=["shoes/sneakers"],
-        attributes={"material": "Leder"},
-        variants=[
-            Variant(sku=f"{code}-{size}", options={"color": color, "size": str(size)})
-            for size in sizes
-        ],
-        created_at=_MONDAY,
-    )
-
-
-_CATALOG = (
-    _sneaker(
-        "sn-w",
-        "Weißer Sneaker",
-        text="Der weiße Klassiker aus Glattleder.",
-        color="weiß",
-        brand="Nordlicht",
-        sizes=[41, 42, 43],
-    ),
-    _sneaker(
-        "sn-b",
-        "Schwarzer Sneaker",
-        text="Schwarz, mit weißer Naht.",
-        color="schwarz",
-        brand="Südwind",
-        sizes=[42, 43],
-    ),
-    _sneaker(
-        "sn-g",
-        "Grüner Sneaker",
-        text="Grünes Canvas, die weiße Sohle rutschfest.",
-        color="grün",
-        brand="Waldläufer",
-        sizes=[41],
-    ),
-)
-_PRICES = {"SN-W": "79.90", "SN-B": "59.90", "SN-G": "69.90"}
-
-
-def _price_of(code: Sku) -> list[Money]:
-    return [money(_PRICES[code.rsplit("-", 1)[0]], "EUR")]
-
-
-def _find(say: Callable[[str], None], database: SQLiteDatabase) -> None:
+def _find(say: _Say, shop: _Shop) -> None:
     say("1. Find: a customer searches 'weisse sneaker' in size 42.")
-    with SQLiteUnitOfWork(database) as uow:
-        for product in _CATALOG:
-            uow.products.add(product)
-        uow.commit()
-    search = SQLiteProductSearch(database)
-    with SQLiteUnitOfWork(database) as uow:
+    search = SQLiteProductSearch(shop.database)
+    with shop.uow() as uow:
         stored = list(uow.products.iterate())
     search.index(stored, prices=_price_of)
     query = SearchQuery(text="weisse sneaker", options={"size": {"42"}}, currency="EUR")
     result = search.search(query)
     for hit in result.hits:
-        price = format_money(hit.price_from, "de_DE") if hit.price_from else "-"
+        price = _show(hit.price_from) if hit.price_from else "-"
         say(f"   {hit.name} ({hit.brand}): {', '.join(hit.skus)} from {price}")
     colors = ", ".join(
         f"{value} {count}" for value, count in result.facets.get("color", {}).items()
@@ -148,6 +111,253 @@ def _find(say: Callable[[str], None], database: SQLiteDatabase) -> None:
     say(f"   {result.total} product(s); colors among them: {colors}")
     say("   ('weisse', 'weiße' and 'WEISSE' are one word to the search; the green")
     say("   sneaker comes in size 41 only, so the size filter leaves it out.)")
+
+
+def _items(cart: Cart) -> str:
+    return ", ".join(f"{line.quantity} x {line.sku}" for line in cart.lines)
+
+
+def _choose(say: _Say, shop: _Shop) -> CartId:
+    say("2. Choose: as a guest, two pairs in size 42 and a book; then a login.")
+    at = shop.at(9, 5)
+    guest = Cart(cart_id="guest-cart-1", currency="EUR", locale="de_DE", updated_at=at)
+    guest.apply_coupon("willkommen10", at=at)
+    with shop.uow() as uow:
+        uow.carts.add(guest)
+        uow.commit()
+    for code, units in (("SN-W-42", 2), (_BOOK, 1)):
+        guest = add_to_cart(
+            guest.cart_id,
+            code,
+            units,
+            uow=shop.uow(),
+            clock=shop.clock,
+            settings=_CARTS,
+            pricing=_PRICING,
+        )
+    say(f"   guest cart: {_items(guest)}; voucher code {guest.coupon_codes[0]}")
+    with shop.uow() as uow:
+        mine = uow.carts.get(_CUSTOMER_CART)
+    say(f"   {_CUSTOMER} logs in; their cart from last Friday: {_items(mine)}")
+    at = shop.at(9, 10)
+    login = log_in(
+        _CUSTOMER,
+        guest_cart_id=guest.cart_id,
+        uow=shop.uow(),
+        clock=shop.clock,
+        settings=_CARTS,
+    )
+    if login.cart_id is None or login.merge is None:  # pragma: no cover
+        msg = f"{_CUSTOMER}'s cart and the guest cart were not merged"
+        raise LookupError(msg)
+    merged = ", ".join(
+        f"{line.key} {line.outcome} ({line.quantity})" for line in login.merge.lines
+    )
+    codes = ", ".join(login.merge.coupon_codes_added) or "none"
+    say(f"   merged on login: {merged}; voucher codes taken over: {codes}")
+    with shop.uow() as uow:
+        mine = uow.carts.get(login.cart_id)
+        wishlist = Wishlist(
+            wishlist_id="wishlist-7", customer_id=_CUSTOMER, updated_at=at
+        )
+        save_for_later(mine, wishlist, "SN-B-43", at=at, settings=_CARTS)
+        uow.wishlists.add(wishlist)
+        uow.carts.save(mine)
+        uow.commit()
+    say(f"   saved for later, on the wishlist: {', '.join(wishlist.skus)}")
+    say(f"   the cart now: {_items(mine)}")
+    return mine.cart_id
+
+
+def _breakdown(say: _Say, breakdown: PriceBreakdown, shipping: str) -> None:
+    for line in breakdown.lines:
+        say(
+            f"   {line.quantity} x {line.sku:<13} {_show(line.unit_price):>9}"
+            f"  voucher -{_show(line.discount_total)}  {_show(line.total):>9}"
+            f"  incl. {line.tax.percent}% VAT {_show(line.tax_amount)}"
+        )
+    if breakdown.shipping is not None:
+        parts = " + ".join(
+            f"{_show(part.amount)} at {part.percent}%"
+            for part in breakdown.shipping.parts
+        )
+        say(f"   shipping {shipping} {_show(breakdown.shipping.amount)} = {parts}")
+    for rate in breakdown.rates:
+        say(
+            f"   VAT {rate.percent}%: net {_show(rate.net)}, tax {_show(rate.tax)}, "
+            f"gross {_show(rate.gross)}"
+        )
+    say(
+        f"   total {_show(breakdown.grand_total)} "
+        f"(net {_show(breakdown.net_total)} + VAT {_show(breakdown.tax_total)})"
+    )
+
+
+def _price(say: _Say, shop: _Shop, key: CartId) -> None:
+    say("3. Price: the stored cart in one call: list prices with their tiers, the")
+    say("   voucher, shipping from the rate table, VAT at 19% and 7%.")
+    at = shop.at(9, 12)
+    with shop.uow() as uow:
+        cart = uow.carts.get(key)
+        cart.choose_shipping_method("standard", at=at)
+        uow.carts.save(cart)
+        uow.commit()
+    price = price_cart(cart, uow=shop.uow(), settings=_PRICING, at=at)
+    quote = price.shipping
+    _breakdown(say, price.breakdown, "-" if quote is None else quote.name)
+    if quote is not None and quote.free_above is not None and not quote.is_free:
+        # The goods after discounts, as the rate table read them.
+        goods = price.breakdown.subtotal - price.breakdown.discount_total
+        say(
+            f"   {quote.name} ships free from {_show(quote.free_above)}: "
+            f"add {_show(quote.free_above - goods)} to the cart"
+        )
+    offers = ", ".join(f"{q.name} {_show(q.price)}" for q in price.shipping_options)
+    say(f"   shipping offered for this parcel: {offers}")
+    business = CustomerFacts(
+        business=True, vat_id="FR40303265045", vat_id_confirmed=True
+    )
+    to_france = TaxContext(ship_to="FR", supplied_at=at, buyer=business)
+    decision = _TAX.decide("standard", SupplyKind.GOODS, to_france)
+    say(
+        f"   Shipped to a French business with a confirmed VAT id: "
+        f"{decision.percent}% VAT, invoice note '{decision.note('de')}'"
+    )
+
+
+def _problem(problem: CartProblem) -> str:
+    instead = "; ".join(
+        f"{a.name} [{', '.join(f'{k} {v}' for k, v in a.options.items())}]: "
+        f"{a.sku}, {a.available} available"
+        for a in problem.alternatives
+    )
+    return (
+        f"   problem: {problem.key} is {problem.code} ({problem.wanted} wanted, "
+        f"{problem.available} available); instead: {instead or 'nothing'}"
+    )
+
+
+def _check_out(say: _Say, shop: _Shop, key: CartId) -> FrozenPrice:
+    say("4. Check out: an address in Berlin, PayPal, and the cart is validated.")
+    shop.at(9, 15)
+    adjust_stock(
+        "SN-W-42",
+        "hamburg",
+        -2,
+        reason="sold over the counter",
+        uow=shop.uow(),
+        settings=_INVENTORY,
+        clock=shop.clock,
+    )
+    say("   (meanwhile the Hamburg shop sold its last 2 pairs in size 42: stock 0)")
+    at = shop.at(9, 20)
+    berlin = Address(
+        name="Alex Muster",
+        street="Unter den Linden 1",
+        postal_code="10117",
+        city="Berlin",
+        country="DE",
+    )
+    with shop.uow() as uow:
+        cart = uow.carts.get(key)
+        cart.set_shipping_address(berlin, at=at)
+        cart.choose_payment_method("paypal", at=at)
+        uow.carts.save(cart)
+        uow.commit()
+    check = validate_cart(
+        cart, uow=shop.uow(), pricing=_PRICING, inventory=_INVENTORY, at=at
+    )
+    for problem in check.problems:
+        say(_problem(problem))
+    with shop.uow() as uow:
+        cart = uow.carts.get(key)
+        pairs = cart.line("SN-W-42").quantity
+        cart.remove("SN-W-42", at=at)
+        uow.carts.save(cart)
+        uow.commit()
+    cart = add_to_cart(
+        key,
+        "SN-W-43",
+        pairs,
+        uow=shop.uow(),
+        clock=shop.clock,
+        settings=_CARTS,
+        pricing=_PRICING,
+    )
+    check = start_checkout(
+        key, uow=shop.uow(), clock=shop.clock, pricing=_PRICING, inventory=_INVENTORY
+    )
+    verdict = "ok" if check.ok else ", ".join(check.codes())
+    say(f"   the customer takes size 43: {_items(cart)}; validation {verdict}")
+    with shop.uow() as uow:
+        frozen = uow.carts.get(key).frozen_price
+    if frozen is None:  # pragma: no cover - start_checkout froze it
+        msg = f"cart {key} has no frozen price"
+        raise LookupError(msg)
+    say(
+        f"   the price is frozen: {_show(frozen.breakdown.grand_total)} "
+        f"until {frozen.until:%H:%M} UTC"
+    )
+    return frozen
+
+
+def _available(shop: _Shop, codes: list[str]) -> str:
+    shown: list[str] = []
+    with shop.uow() as uow:
+        for code in codes:
+            levels = (
+                (place.name, uow.stock.level(sku(code), place.location_id))
+                for place in _INVENTORY.locations
+            )
+            places = ", ".join(f"{name} {level.available}" for name, level in levels)
+            shown.append(f"{code} ({places})")
+    return "; ".join(shown)
+
+
+def _reserve(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
+    say("5. Reserve: the cart's units are held as long as its price is.")
+    with shop.uow() as uow:
+        cart = uow.carts.get(key)
+    seen = len(shop.publisher.events)
+    made = reserve_stock(
+        {line.sku: line.quantity for line in cart.lines if not line.custom},
+        reference=cart.cart_id,
+        uow=shop.uow(),
+        settings=_INVENTORY,
+        clock=shop.clock,
+        ids=shop.reservation_ids,
+        expires_at=frozen.until,
+    )
+    names = {place.location_id: place.name for place in _INVENTORY.locations}
+    for held in made:
+        until = "" if held.expires_at is None else f" until {held.expires_at:%H:%M} UTC"
+        say(
+            f"   {held.reservation_id}: {held.quantity} x {held.sku} "
+            f"in {names[held.location]}{until}"
+        )
+    say(f"   available now: {_available(shop, [line.sku for line in cart.lines])}")
+    white = [variant.sku for variant in _WHITE.variants]
+    stock = StockAvailability(shop.uow(), settings=_INVENTORY, clock=shop.clock)
+    sellable = stock.in_stock(white)
+    sold_out = ", ".join(code for code in white if code not in sellable)
+    say(
+        f"   white sneakers for sale: {', '.join(sorted(sellable)) or 'none'}; "
+        f"sold out: {sold_out or 'none'}"
+    )
+    new = shop.publisher.events[seen:]
+    reserved = sum(isinstance(event, StockReserved) for event in new)
+    low = "; ".join(
+        f"{event.sku} is down to {event.available}"
+        for event in new
+        if isinstance(event, StockRanLow)
+    )
+    say(f"   events: {reserved} StockReserved, and StockRanLow: {low or 'none'}")
+    counts = Counter(type(event).__name__ for event in shop.publisher.events)
+    say(
+        f"   the outbox published {counts.total()} events on this walk, "
+        f"{counts['CartsMerged']} CartsMerged and "
+        f"{counts['CheckoutStarted']} CheckoutStarted among them"
+    )
 
 
 def run_demo(out: TextIO) -> None:
@@ -167,108 +377,20 @@ def run_demo(out: TextIO) -> None:
             f"The embedded SQLite store opens with schema version "
             f"{database.schema_version} of {len(MIGRATIONS)}, no setup needed."
         )
+        shop = _Shop(database)
+        _open_shop(shop)
+        for line in _describe():
+            say(line)
         say()
-        _find(say, database)
-    say()
-    say(
-        "2. Price: two pairs in size 42 and a book, a 10.00 EUR voucher code, shipping."
-    )
-    _price(say)
-
-
-def _price(say: Callable[[str], None]) -> None:
-    shop = PriceList(list_id=PriceListId("shop"), currency="EUR", mode=PriceMode.GROSS)
-    shop.set_price(
-        "SN-W-42", {1: money("79.90", "EUR"), 2: money("74.90", "EUR")}, at=_MONDAY
-    )
-    shop.set_price("BOOK-SNEAKER", money("24.00", "EUR"), at=_MONDAY)
-    with SQLiteDatabase() as database:
-        with SQLiteUnitOfWork(database) as uow:
-            uow.price_lists.add(shop)
-            uow.commit()
-        quantities = {"SN-W-42": 2, "BOOK-SNEAKER": 1}
-        prices = resolve_prices(
-            quantities,
-            PriceContext(currency="EUR", at=_MONDAY),
-            uow=SQLiteUnitOfWork(database),
-        )
-    categories = {"SN-W-42": "standard", "BOOK-SNEAKER": "reduced"}
-    cart = [
-        LineItem(
-            sku=code,
-            quantity=quantities[code],
-            unit_price=found.unit_price,
-            tax_category=categories[code],
-        )
-        for code, found in prices.items()
-    ]
-    welcome = Promotion(
-        promotion_id="WELCOME",
-        name="10 EUR welcome voucher",
-        action=AmountOff(amount=money("10.00", "EUR")),
-        coupon_codes={"WILLKOMMEN10"},
-        priority=1,
-    )
-    free_shipping = Promotion(
-        promotion_id="SHIP",
-        name="Free shipping from 200 EUR",
-        action=FreeShipping(),
-        conditions=[MinSubtotal(amount=money("200.00", "EUR"))],
-    )
-    promoted = apply_promotions(
-        cart,
-        [welcome, free_shipping],
-        context=PromotionContext(
-            currency="EUR", at=_MONDAY, coupon_codes=["willkommen10"]
-        ),
-        locale="de_DE",
-    )
-    germany = EUTaxProvider(TaxSettings(merchant_country="DE"))
-    breakdown = price_lines(
-        promoted.lines,
-        currency="EUR",
-        mode=PriceMode.GROSS,
-        tax=germany,
-        context=TaxContext(ship_to="DE", supplied_at=_MONDAY),
-        shipping=money("0.00" if promoted.free_shipping else "4.90", "EUR"),
-    )
-
-    def eur(amount: Money) -> str:
-        return format_money(amount, "de_DE")
-
-    for line in breakdown.lines:
-        say(
-            f"   {line.quantity} x {line.sku:<13} {eur(line.unit_price):>9}"
-            f"  voucher -{eur(line.discount_total)}  {eur(line.total):>9}"
-            f"  incl. {line.tax.percent}% VAT {eur(line.tax_amount)}"
-        )
-    if breakdown.shipping is not None:
-        parts = " + ".join(
-            f"{eur(part.amount)} at {part.percent}%"
-            for part in breakdown.shipping.parts
-        )
-        say(f"   shipping {eur(breakdown.shipping.amount)} = {parts}")
-    for rate in breakdown.rates:
-        say(
-            f"   VAT {rate.percent}%: net {eur(rate.net)}, tax {eur(rate.tax)}, "
-            f"gross {eur(rate.gross)}"
-        )
-    say(
-        f"   total {eur(breakdown.grand_total)} "
-        f"(net {eur(breakdown.net_total)} + VAT {eur(breakdown.tax_total)})"
-    )
-    threshold = promoted.nearest_threshold()
-    if threshold is not None:
-        say(f"   The shop says: {threshold.message}")
-    business = CustomerFacts(
-        business=True, vat_id="FR40303265045", vat_id_confirmed=True
-    )
-    to_france = TaxContext(ship_to="FR", supplied_at=_MONDAY, buyer=business)
-    decision = germany.decide("standard", SupplyKind.GOODS, to_france)
-    say(
-        f"   Shipped to a French business with a confirmed VAT id: "
-        f"{decision.percent}% VAT, invoice note '{decision.note('de')}'"
-    )
+        _find(say, shop)
+        say()
+        key = _choose(say, shop)
+        say()
+        _price(say, shop, key)
+        say()
+        frozen = _check_out(say, shop, key)
+        say()
+        _reserve(say, shop, key, frozen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -22,24 +22,109 @@ def run_python(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_demo_runs_and_walks_find_and_price() -> None:
+@pytest.fixture(scope="module")
+def demo() -> str:
+    """The demo's output, run once as a user runs it."""
     result = run_python("-m", "commercekit", "demo")
     assert result.returncode == 0, result.stderr
-    assert f"commercekit {commercekit.__version__}" in result.stdout
-    # 2 x 74.90 (the tier from 2 pairs) and 24.00 share the 10.00 voucher
-    # 149.80 : 24.00, so 8.62 and 1.38.
-    assert "voucher -8,62\u00a0€   141,18\u00a0€" in result.stdout
-    # Shipping split by the goods' net values: 118.64 : 21.14 of 4.90.
+    return result.stdout.replace("\u00a0", " ")  # babel's no-break space before €
+
+
+def test_the_demo_opens_the_shop_and_finds_the_sneaker(demo: str) -> None:
+    assert f"commercekit {commercekit.__version__}" in demo
+    # The shop's own figures, as configured: tiers, the book, voucher, shipping.
     assert (
-        "shipping 4,90\u00a0€ = 4,16\u00a0€ at 19% + 0,74\u00a0€ at 7%" in result.stdout
+        "The shop: white sneakers 79,90 € a pair, 74,90 € from 2 pairs; "
+        "a book at 24,00 €;\n"
+        "a 10,00 € voucher WILLKOMMEN10; stock in Berlin and Hamburg; "
+        "DHL Paket 4,90 €, free from 200,00 €." in demo
     )
-    assert "VAT 19%: net 122,13\u00a0€, tax 23,21\u00a0€" in result.stdout
-    assert "total 168,70\u00a0€ (net 143,96\u00a0€ + VAT 24,74\u00a0€)" in result.stdout
-    assert "'Steuerfreie innergemeinschaftliche Lieferung'" in result.stdout
-    # Free shipping from 200.00, after the voucher: 200.00 - 163.80.
-    assert "The shop says: add 36,20\u00a0€ for free shipping" in result.stdout
-    assert "Weißer Sneaker (Nordlicht): SN-W-42 from 79,90\u00a0€" in result.stdout
-    assert "1 product(s); colors among them: weiß 1" in result.stdout
+    # The search shows the price of one pair.
+    assert "Weißer Sneaker (Nordlicht): SN-W-42 from 79,90 €" in demo
+    assert "1 product(s); colors among them: weiß 1" in demo
+
+
+def test_the_demo_merges_the_guest_cart_on_login(demo: str) -> None:
+    assert (
+        "guest cart: 2 x SN-W-42, 1 x BOOK-SNEAKER; voucher code WILLKOMMEN10" in demo
+    )
+    assert "customer-7 logs in; their cart from last Friday: 1 x SN-B-43" in demo
+    assert (
+        "merged on login: SN-W-42 added (2), BOOK-SNEAKER added (1); "
+        "voucher codes taken over: WILLKOMMEN10" in demo
+    )
+    assert "saved for later, on the wishlist: SN-B-43" in demo
+    assert "the cart now: 2 x SN-W-42, 1 x BOOK-SNEAKER" in demo
+
+
+def test_the_demo_prices_the_stored_cart_in_one_call(demo: str) -> None:
+    # 2 x 74.90 (the tier from 2 pairs) = 149.80 and 24.00 share the 10.00
+    # voucher 149.80 : 24.00, so 8.62 and 1.38: 141.18 and 22.62.
+    # Shipping 4.90 splits by the goods' net values, 141.18 / 1.19 = 118.64
+    # and 22.62 / 1.07 = 21.14: 4.90 x 118.64 / 139.78 = 4.159 -> 4.16, 0.74.
+    # VAT per rate: 19% of 141.18 + 4.16 = 145.34 is 145.34 x 19/119 = 23.21,
+    # net 122.13; 7% of 22.62 + 0.74 = 23.36 is 23.36 x 7/107 = 1.53, net
+    # 21.83. A line shows its share of its rate's tax: 23.21 x 141.18/145.34
+    # = 22.546 and 0.664 for shipping, the spare cent to the larger remainder
+    # (the line): 22.55; 1.53 x 22.62/23.36 = 1.4815 and 0.0485: 1.48.
+    assert (
+        "2 x SN-W-42         74,90 €  voucher -8,62 €   141,18 €  "
+        "incl. 19% VAT 22,55 €" in demo
+    )
+    assert (
+        "1 x BOOK-SNEAKER    24,00 €  voucher -1,38 €    22,62 €  "
+        "incl. 7% VAT 1,48 €" in demo
+    )
+    assert "shipping DHL Paket 4,90 € = 4,16 € at 19% + 0,74 € at 7%" in demo
+    assert "VAT 19%: net 122,13 €, tax 23,21 €, gross 145,34 €" in demo
+    assert "VAT 7%: net 21,83 €, tax 1,53 €, gross 23,36 €" in demo
+    # 145.34 + 23.36 = 168.70 = 143.96 net + 24.74 VAT.
+    assert "total 168,70 € (net 143,96 € + VAT 24,74 €)" in demo
+    # Free from 200.00, read after the voucher: 200.00 - 163.80 = 36.20.
+    assert "DHL Paket ships free from 200,00 €: add 36,20 € to the cart" in demo
+    # 2 x 900 g + 300 g = 2,100 g: express's band up to 5,000 g, 14.90.
+    assert (
+        "shipping offered for this parcel: DHL Paket 4,90 €, DHL Express 14,90 €"
+        in demo
+    )
+    assert "'Steuerfreie innergemeinschaftliche Lieferung'" in demo
+
+
+def test_the_demo_checks_out_with_an_alternative_size(demo: str) -> None:
+    # 2 pairs of 42 were in Hamburg and sold there; 43: 4 in Berlin + 1 in
+    # Hamburg. Size 41 never came in, so 43 is the only alternative.
+    assert (
+        "problem: SN-W-42 is out_of_stock (2 wanted, 0 available); instead: "
+        "Weißer Sneaker [color weiß, size 43]: SN-W-43, 5 available" in demo
+    )
+    assert (
+        "the customer takes size 43: 1 x BOOK-SNEAKER, 2 x SN-W-43; validation ok"
+        in demo
+    )
+    # Size 43 has the tiers of size 42, so the total is 168.70 again; it holds
+    # 30 minutes from 09:20.
+    assert "the price is frozen: 168,70 € until 09:50 UTC" in demo
+
+
+def test_the_demo_reserves_the_cart_until_its_price_runs_out(demo: str) -> None:
+    # Berlin, the preferred location, has both lines: one shipment.
+    assert "res-1: 1 x BOOK-SNEAKER in Lager Berlin until 09:50 UTC" in demo
+    assert "res-2: 2 x SN-W-43 in Lager Berlin until 09:50 UTC" in demo
+    assert (
+        "available now: BOOK-SNEAKER (Lager Berlin 9, Laden Hamburg 0); "
+        "SN-W-43 (Lager Berlin 2, Laden Hamburg 1)" in demo
+    )
+    assert "white sneakers for sale: SN-W-43; sold out: SN-W-41, SN-W-42" in demo
+    # 5 available before, 3 after: at the threshold of 3, so it ran low.
+    assert "events: 2 StockReserved, and StockRanLow: SN-W-43 is down to 3" in demo
+    # 5 StockReceived; 1 CartLineAdded (Friday); 1 CouponApplied, 2
+    # CartLineAdded (guest); 1 CartsMerged, 1 LineSavedForLater; 1
+    # StockAdjusted; 1 CartLineRemoved, 1 CartLineAdded; 1 CheckoutStarted;
+    # 2 StockReserved, 1 StockRanLow.
+    assert (
+        "the outbox published 18 events on this walk, 1 CartsMerged and "
+        "1 CheckoutStarted among them" in demo
+    )
 
 
 def test_main_answers_version_and_refuses_unknown_commands(
