@@ -33,7 +33,7 @@ from commercekit.cart._events import (
     CouponRemoved,
 )
 from commercekit.cart._merge import MergeReport, _merge_addresses, _merge_lines
-from commercekit.cart._pricing import CartPrice, FrozenPrice
+from commercekit.cart._pricing import CartPrice, FrozenPrice, cart_fingerprint
 from commercekit.cart._values import (
     _MAX_LINES,
     _MAX_QUANTITY,
@@ -77,6 +77,12 @@ _METHODS: Final = {
     "frozen_price": "freeze_price or unfreeze_price",
     "updated_at": "the method that changes the cart",
 }
+
+
+# Fields whose change leaves a frozen price as it is.
+_PRICE_NEUTRAL: Final = frozenset(
+    {"guest_email", "payment_method", "billing_address", "frozen_price"}
+)
 
 
 def _through_methods(instance: Cart, attribute: attrs.Attribute[Any], _: object) -> Any:
@@ -210,7 +216,12 @@ class Cart(EventRecorder):
     # -- internals ---------------------------------------------------------
 
     def _put(self, at: datetime, **changes: object) -> None:
-        """Set fields past their guards, and ``updated_at`` to ``at`` or later."""
+        """Set fields past their guards, and ``updated_at`` to ``at`` or later.
+
+        A change of what the price depends on ends a frozen price.
+        """
+        if self.frozen_price is not None and not _PRICE_NEUTRAL.issuperset(changes):
+            object.__setattr__(self, "frozen_price", None)
         for name, value in changes.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "updated_at", max(self.updated_at, at))
@@ -546,15 +557,24 @@ class Cart(EventRecorder):
         it while it holds, and :func:`~commercekit.cart.validate_cart`
         reports a different total once it does not (``total_changed``). A
         change of the cart's lines, coupons, shipping method, customer or
-        destination ends it at once; freezing again replaces it. Records
-        :class:`~commercekit.cart.CheckoutStarted`.
+        shipping address ends it at once (``frozen_price`` becomes ``None``);
+        the e-mail, the payment method and the billing address leave it.
+        Freezing again replaces it. The time counts from ``price.priced_at``.
+        Records :class:`~commercekit.cart.CheckoutStarted`.
 
         Raises:
-            ValidationError: for a price of another cart, or a ``hold_for``
-                that is not a positive timedelta.
+            ValidationError: for a price of another cart, of this cart
+                before a change (:func:`~commercekit.cart.cart_fingerprint`
+                differs), or a ``hold_for`` that is not a positive timedelta.
         """
         if price.cart_id != self.cart_id:
             msg = f"the price is of cart {price.cart_id}, not of cart {self.cart_id}"
+            raise ValidationError(msg, field="price")
+        if price.fingerprint != cart_fingerprint(self, price.customer):
+            msg = (
+                f"the price of cart {self.cart_id} was computed before its last "
+                "change: price the cart again, then freeze"
+            )
             raise ValidationError(msg, field="price")
         frozen = price.freeze(hold_for)
         self._put(price.priced_at, frozen_price=frozen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -10,7 +11,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 
 from commercekit.catalog import CatalogUnitOfWork
-from commercekit.errors import BusinessRuleError, NotFoundError, ValidationError
+from commercekit.errors import (
+    BusinessRuleError,
+    CurrencyMismatchError,
+    NotFoundError,
+    ValidationError,
+)
 from commercekit.money import Money, sum_money, zero
 from commercekit.pricing import (
     LineItem,
@@ -78,7 +84,7 @@ class PriceModeMismatchError(BusinessRuleError):
 
     commercekit never converts between gross and net behind the merchant's
     back (the VAT rate depends on where the goods go): keep the lists a cart
-    reads in the cart's mode (:attr:`CartPricingSettings.mode`).
+    reads in the cart's mode (``mode`` of :class:`CartPricingSettings`).
 
     Args:
         sku: The SKU priced.
@@ -114,7 +120,10 @@ def _tax_provider(_: object, attribute: attrs.Attribute[Any], value: Any) -> Non
 
 
 def _rates(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not callable(getattr(value, "quote", None)):
+    if value is not None and not (
+        callable(getattr(value, "quote", None))
+        and callable(getattr(value, "quotes", None))
+    ):
         msg = f"{attribute.name} must be ShippingRates or None, not {value!r}"
         raise ValidationError(msg, field=attribute.name)
 
@@ -125,6 +134,14 @@ def _mode(value: object) -> PriceMode:
     except ValueError as exc:
         msg = f"mode must be 'gross' or 'net', not {value!r}"
         raise ValidationError(msg, field="mode") from exc
+
+
+def _basis(value: object) -> ShippingBasis:
+    try:
+        return ShippingBasis(value if isinstance(value, str) else repr(value))
+    except ValueError as exc:
+        msg = f"shipping_basis must be 'net' or 'gross', not {value!r}"
+        raise ValidationError(msg, field="shipping_basis") from exc
 
 
 def _country(value: object) -> CountryCode:
@@ -182,26 +199,50 @@ class CartPricingSettings:
     channel: str | None = attrs.field(default=None, validator=_optional_text)
     rounding: RoundingPolicy = attrs.field(factory=RoundingPolicy, validator=_rounding)
     shipping_basis: ShippingBasis = attrs.field(
-        default=ShippingBasis.NET, converter=ShippingBasis
+        default=ShippingBasis.NET, converter=_basis
     )
     max_coupons: int = attrs.field(default=1, validator=_positive)
     freeze_for: timedelta = attrs.field(default=timedelta(minutes=30), validator=_hold)
 
 
-def cart_fingerprint(cart: Cart, ship_to: CountryCode) -> str:
-    """A digest of everything in a cart that its price depends on.
+def cart_fingerprint(cart: Cart, customer: CustomerFacts | None = None) -> str:
+    """A digest of everything a cart's price depends on, besides the shop's data.
 
     The lines (key, SKU, quantity, a custom line's price and tax category),
-    the coupon codes, the chosen shipping method, the customer and the
-    country the goods go to. Two carts with the same fingerprint are priced
-    alike at one instant; a frozen price holds only for its fingerprint.
+    the coupon codes, the chosen shipping method, the customer id, the
+    shipping address's country and postal code, and the customer's facts
+    (group, business or consumer, VAT id and its confirmation, order count).
+    Two carts with the same fingerprint are priced alike at one instant; a
+    frozen price holds only for its fingerprint.
+
+    Raises:
+        ValidationError: for a ``customer`` that is not
+            :class:`~commercekit.values.CustomerFacts`.
     """
-    parts = [cart.currency, cart.customer_id or "", ship_to, cart.shipping_method or ""]
+    facts = _facts(customer)
+    address = cart.shipping_address
+    parts = [
+        cart.currency,
+        cart.customer_id or "",
+        "" if address is None else f"{address.country}|{address.postal_code or ''}",
+        cart.shipping_method or "",
+        f"{facts.customer_group or ''}|{facts.business}|{facts.vat_id or ''}|"
+        f"{facts.vat_id_confirmed}|{facts.order_count}",
+    ]
     for line in cart.lines:
         custom = f"{line.unit_price_seen}|{line.tax_category}" if line.custom else ""
         parts.append(f"{line.key}|{line.sku}|{line.quantity}|{custom}")
     parts.extend(sorted(cart.coupon_codes))
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def _facts(customer: object) -> CustomerFacts:
+    if customer is None:
+        return CustomerFacts()
+    if not isinstance(customer, CustomerFacts):
+        msg = f"customer must be CustomerFacts or None, not {customer!r}"
+        raise ValidationError(msg, field="customer")
+    return customer
 
 
 @attrs.frozen(kw_only=True)
@@ -241,6 +282,10 @@ class CartPrice:
         shipping_options: Every method that can ship the cart, cheapest
             first, for the storefront to offer.
         unit_prices: The list price of each catalog SKU at its quantity.
+        goods_total: The goods' value after discounts, in the cart's mode:
+            what a free-shipping threshold reads.
+        weight_grams: The parcel's weight, from the catalog's variants.
+        customer: The customer's facts it was priced for.
         fingerprint: :func:`cart_fingerprint` of the cart as priced.
     """
 
@@ -253,6 +298,9 @@ class CartPrice:
     shipping: ShippingQuote | None
     shipping_options: tuple[ShippingQuote, ...]
     unit_prices: Mapping[Sku, Money]
+    goods_total: Money
+    weight_grams: int
+    customer: CustomerFacts
     fingerprint: str
 
     @property
@@ -268,12 +316,28 @@ class CartPrice:
                 timedelta.
         """
         _hold(None, attrs.fields(CartPricingSettings).freeze_for, hold_for)
+        try:
+            until = self.priced_at + hold_for
+        except OverflowError as exc:
+            msg = f"hold_for {hold_for!r} runs past the end of the calendar"
+            raise ValidationError(msg, field="hold_for") from exc
         return FrozenPrice(
             breakdown=self.breakdown,
             fingerprint=self.fingerprint,
             frozen_at=self.priced_at,
-            until=self.priced_at + hold_for,
+            until=until,
         )
+
+
+def _check_entry(cart: object, settings: object) -> None:
+    from commercekit.cart._model import Cart  # noqa: PLC0415 - _model imports us
+
+    if not isinstance(cart, Cart):
+        msg = f"cart must be a Cart, not {cart!r}"
+        raise ValidationError(msg, field="cart")
+    if not isinstance(settings, CartPricingSettings):
+        msg = f"settings must be CartPricingSettings, not {settings!r}"
+        raise ValidationError(msg, field="settings")
 
 
 def _ship_to(cart: Cart, settings: CartPricingSettings) -> CountryCode:
@@ -350,11 +414,14 @@ def price_cart(
         PriceModeMismatchError: for a price list in the other mode.
         ShippingMethodUnavailableError: if the chosen method cannot ship the
             cart (it is too heavy, or the country is not served).
-        CurrencyMismatchError: for shipping rates in another currency.
-        ValidationError: for a naive ``at`` or settings of the wrong kind.
+        CurrencyMismatchError: for a chosen shipping method whose rates are
+            in another currency (the options leave such rates out).
+        ValidationError: for a naive ``at``, or a cart, settings or
+            customer of the wrong kind.
     """
     at = as_utc(at, field="at")
-    facts_of = CustomerFacts() if customer is None else customer
+    _check_entry(cart, settings)
+    facts_of = _facts(customer)
     ship_to = _ship_to(cart, settings)
     quantities: dict[str, int] = {
         line.sku: line.quantity for line in cart.lines if not line.custom
@@ -403,11 +470,13 @@ def price_cart(
             country=ship_to, goods_total=goods, weight_grams=weight, postal_code=postal
         )
 
-    before = _goods_total(tuple(items), cart.currency)
+    # Free shipping is weighed against other exclusive promotions at the
+    # method's own price, before any free-above threshold: a threshold the
+    # goods pass before discounts may not hold after them.
     first = (
         None
         if rates is None or cart.shipping_method is None
-        else rates.quote(cart.shipping_method, request(before))
+        else rates.quote(cart.shipping_method, request(zero(cart.currency)))
     )
     promoted = apply_promotions(
         items,
@@ -429,9 +498,10 @@ def price_cart(
     options: tuple[ShippingQuote, ...] = ()
     quote: ShippingQuote | None = None
     if rates is not None:
-        options = tuple(rates.quotes(request(after)))
         if cart.shipping_method is not None:
             quote = rates.quote(cart.shipping_method, request(after))
+        with contextlib.suppress(CurrencyMismatchError):
+            options = tuple(rates.quotes(request(after)))  # none in this currency
     shipping: Money | None = None
     if quote is not None:
         shipping = zero(cart.currency) if promoted.free_shipping else quote.price
@@ -455,5 +525,8 @@ def price_cart(
         shipping=quote,
         shipping_options=options,
         unit_prices=FrozenMap(prices),
-        fingerprint=cart_fingerprint(cart, ship_to),
+        goods_total=after,
+        weight_grams=weight,
+        customer=facts_of,
+        fingerprint=cart_fingerprint(cart, facts_of),
     )

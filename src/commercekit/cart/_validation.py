@@ -14,10 +14,11 @@ from commercekit.cart._pricing import (
     CartPrice,
     CartPricingSettings,
     CartPricingUnitOfWork,
+    _check_entry,
     price_cart,
 )
 from commercekit.catalog import Product, ProductId, Variant
-from commercekit.errors import NotFoundError
+from commercekit.errors import CurrencyMismatchError, NotFoundError, ValidationError
 from commercekit.inventory import InventorySettings, InventoryUnitOfWork
 from commercekit.money import Money
 from commercekit.pricing import PriceBreakdown, PriceNotFoundError
@@ -349,12 +350,12 @@ def _price(
             )
         )
         return None
-    except _Unshippable as error:
+    except (_Unshippable, CurrencyMismatchError) as error:
         problems.append(
             CartProblem(
                 code=ProblemCode.SHIPPING_UNAVAILABLE,
                 message=str(error),
-                reason=error.rule,
+                reason=getattr(error, "rule", "currency"),
                 field="shipping_method",
             )
         )
@@ -363,9 +364,9 @@ def _price(
         return price_cart(without, uow=uow, settings=pricing, at=at, customer=customer)
 
 
-def _price_problems(cart: Cart, price: CartPrice) -> list[CartProblem]:
+def _price_problems(cart: Cart, price: CartPrice, *, lines: bool) -> list[CartProblem]:
     problems: list[CartProblem] = []
-    for line in cart.lines:
+    for line in cart.lines if lines else ():
         now = price.unit_prices.get(line.sku)
         seen = line.unit_price_seen
         if line.custom or now is None or seen is None or seen == now:
@@ -460,7 +461,8 @@ def validate_cart(
     * every coupon code can still be used (``coupon_invalid`` with the
       rule that refused it);
     * the chosen shipping method can ship the cart
-      (``shipping_unavailable``; the cart is then priced without shipping);
+      (``shipping_unavailable``, also for rates in another currency; the
+      cart is then priced without shipping);
     * the frozen price (:meth:`Cart.freeze_price
       <commercekit.cart.Cart.freeze_price>`) still holds; once it does not,
       a different total is ``total_changed``, never applied silently;
@@ -473,10 +475,16 @@ def validate_cart(
     Raises:
         PriceModeMismatchError: for a price list in the other mode (a
             set-up error, not the customer's problem).
-        ValidationError: for a naive ``at`` or an ``alternatives`` below 1.
+        ValidationError: for a naive ``at``, an ``alternatives`` below 1, or
+            a cart or settings of the wrong kind.
     """
     at = as_utc(at, field="at")
     limit = positive_int(alternatives, field="alternatives")
+    _check_entry(cart, pricing)
+    given: object = inventory  # checked at run time too, for untyped callers
+    if not isinstance(given, InventorySettings):
+        msg = f"inventory must be InventorySettings, not {given!r}"
+        raise ValidationError(msg, field="inventory")
     problems: list[CartProblem] = []
     if not cart.lines:
         problems.append(
@@ -490,11 +498,14 @@ def validate_cart(
     )
     payable: PriceBreakdown | None = None
     if price is not None:
-        problems.extend(_price_problems(cart, price))
         payable = price.breakdown
         frozen = cart.frozen_price
+        holds = frozen is not None and frozen.holds_for(price.fingerprint, at)
+        # While the frozen price holds, the customer pays what they saw:
+        # a line's price that moved since is no news to them.
+        problems.extend(_price_problems(cart, price, lines=not holds))
         if frozen is not None:
-            if frozen.holds_for(price.fingerprint, at):
+            if holds:
                 payable = frozen.breakdown
             elif frozen.breakdown.grand_total != price.grand_total:
                 problems.append(

@@ -5,9 +5,12 @@ Every expected amount below is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
@@ -21,6 +24,7 @@ from commercekit.cart import (
     PriceModeMismatchError,
     ProblemCode,
     Relation,
+    cart_fingerprint,
     cart_id,
     price_cart,
     validate_cart,
@@ -49,7 +53,7 @@ from commercekit.pricing import (
     ZoneRate,
 )
 from commercekit.promotions import AmountOff, Coupon, FreeShipping, Promotion
-from commercekit.values import Address, sku
+from commercekit.values import Address, CustomerFacts, sku
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 SETTINGS = CartSettings()
@@ -601,6 +605,10 @@ def test_after_the_price_ran_out_a_new_total_is_reported_not_applied() -> None:
     assert result.payable.grand_total == eur("30.90")
 
 
+def _frozen(cart: Cart) -> bool:
+    return cart.frozen_price is not None
+
+
 def test_changing_the_cart_ends_the_frozen_price() -> None:
     uow = _shop()
     cart = _ready(("BOOK", 1))
@@ -608,12 +616,119 @@ def test_changing_the_cart_ends_the_frozen_price() -> None:
         price_cart(cart, uow=uow, settings=PRICING, at=NOW),
         hold_for=timedelta(minutes=30),
     )
+    cart.choose_payment_method("card", at=NOW)  # the price does not depend on it
+    assert _frozen(cart)
     cart.change_quantity("BOOK", 2, at=NOW, settings=SETTINGS)
+    assert not _frozen(cart)
     result = validate_cart(cart, uow=uow, pricing=PRICING, inventory=INVENTORY, at=NOW)
-    # 2 x 24.00 + 4.90 = 52.90: the cart changed, so its new total is news.
-    assert result.codes() == [ProblemCode.TOTAL_CHANGED]
+    # The customer changed the cart: its new total, 2 x 24.00 + 4.90, is no news.
+    assert result.ok
     assert result.payable is not None
     assert result.payable.grand_total == eur("52.90")
+
+
+def test_a_price_from_before_a_change_cannot_be_frozen() -> None:
+    uow = _shop()
+    cart = _ready(("BOOK", 1))
+    price = price_cart(cart, uow=uow, settings=PRICING, at=NOW)
+    cart.add("SN-W-43", 1, at=NOW, settings=SETTINGS)
+    with pytest.raises(ValidationError, match="before its last change"):
+        cart.freeze_price(price, hold_for=timedelta(minutes=30))
+    assert cart.frozen_price is None
+
+
+def test_a_frozen_price_is_for_the_customer_it_was_computed_for() -> None:
+    uow = _shop()
+    cart = _ready(("BOOK", 1))
+    business = CustomerFacts(
+        business=True, vat_id="FR40303265045", vat_id_confirmed=True
+    )
+    cart.freeze_price(
+        price_cart(cart, uow=uow, settings=PRICING, at=NOW, customer=business),
+        hold_for=timedelta(minutes=30),
+    )
+    consumer = validate_cart(
+        cart, uow=uow, pricing=PRICING, inventory=INVENTORY, at=NOW
+    )
+    # The frozen price was for a business; a consumer's price is priced anew.
+    assert consumer.price is not None
+    assert consumer.payable == consumer.price.breakdown
+
+
+def test_while_the_price_holds_moved_line_prices_are_not_reported() -> None:
+    uow = _shop()
+    cart = _ready()
+    cart.add("BOOK", 1, at=NOW, settings=SETTINGS, unit_price_seen=eur("24.00"))
+    cart.freeze_price(
+        price_cart(cart, uow=uow, settings=PRICING, at=NOW),
+        hold_for=timedelta(minutes=30),
+    )
+    _raise_book_price(uow, "26.00")
+    later = NOW + timedelta(minutes=5)
+    held = validate_cart(cart, uow=uow, pricing=PRICING, inventory=INVENTORY, at=later)
+    assert held.ok
+    expired = validate_cart(
+        cart,
+        uow=uow,
+        pricing=PRICING,
+        inventory=INVENTORY,
+        at=NOW + timedelta(minutes=30),
+    )
+    assert expired.codes() == [ProblemCode.PRICE_CHANGED, ProblemCode.TOTAL_CHANGED]
+
+
+def _apply_voucher(cart: Cart) -> None:
+    cart.apply_coupon("WILLKOMMEN10", at=NOW)
+
+
+def test_fingerprints_differ_by_each_input_the_price_depends_on() -> None:
+    base = _ready(("BOOK", 1))
+    moved = attrs.evolve(ADDRESS, postal_code="10115")
+    changes: list[Callable[[Cart], None]] = [
+        lambda c: c.add("SN-W-43", 1, at=NOW, settings=SETTINGS),
+        _apply_voucher,
+        lambda c: c.choose_shipping_method("express", at=NOW),
+        lambda c: c.assign_customer("customer-2", at=NOW),
+        lambda c: c.set_shipping_address(moved, at=NOW),
+    ]
+    prints = {cart_fingerprint(base)}
+    for change in changes:
+        changed = copy.deepcopy(base)
+        change(changed)
+        prints.add(cart_fingerprint(changed))
+    prints.add(cart_fingerprint(base, CustomerFacts(customer_group="b2b")))
+    assert len(prints) == len(changes) + 2
+    same = copy.deepcopy(base)
+    same.choose_payment_method("card", at=NOW)
+    assert cart_fingerprint(same) == cart_fingerprint(base)
+
+
+def test_exclusive_promotions_weigh_free_shipping_at_the_rate_price() -> None:
+    uow = _shop()
+    with uow:
+        uow.promotions.add(
+            Promotion(
+                promotion_id="TWO",
+                name="2 EUR off",
+                action=AmountOff(amount=eur("2.00")),
+                exclusive=True,
+            )
+        )
+        uow.promotions.add(
+            Promotion(
+                promotion_id="SHIP",
+                name="Free shipping",
+                action=FreeShipping(),
+                exclusive=True,
+            )
+        )
+        uow.commit()
+    cart = _cart(("SN-W-43", 1), ("BOOK", 3))
+    price = price_cart(cart, uow=uow, settings=PRICING, at=NOW)
+    # 151.90 passes the 150.00 threshold, but 2.00 off would take it below:
+    # free shipping is worth 4.90, more than 2.00, and wins.
+    assert [a.promotion_id for a in price.promotions.applied] == ["SHIP"]
+    assert price.breakdown.grand_total == eur("151.90")
 
 
 def test_a_cart_with_a_frozen_price_survives_the_sqlite_store(tmp_path: Path) -> None:
