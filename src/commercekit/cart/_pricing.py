@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from commercekit.cart._values import _positive_timedelta
 from commercekit.catalog import CatalogUnitOfWork
 from commercekit.errors import (
     BusinessRuleError,
@@ -158,12 +159,6 @@ def _positive(_: object, attribute: attrs.Attribute[int], value: object) -> None
     positive_int(value, field=attribute.name)
 
 
-def _hold(_: object, attribute: attrs.Attribute[timedelta], value: object) -> None:
-    if not isinstance(value, timedelta) or value <= timedelta(0):
-        msg = f"{attribute.name} must be a positive timedelta, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-
-
 def _rounding(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
     if not isinstance(value, RoundingPolicy):
         msg = f"{attribute.name} must be a RoundingPolicy, not {value!r}"
@@ -202,7 +197,9 @@ class CartPricingSettings:
         default=ShippingBasis.NET, converter=_basis
     )
     max_coupons: int = attrs.field(default=1, validator=_positive)
-    freeze_for: timedelta = attrs.field(default=timedelta(minutes=30), validator=_hold)
+    freeze_for: timedelta = attrs.field(
+        default=timedelta(minutes=30), validator=_positive_timedelta
+    )
 
 
 def cart_fingerprint(cart: Cart, customer: CustomerFacts | None = None) -> str:
@@ -315,7 +312,9 @@ class CartPrice:
             ValidationError: for a ``hold_for`` that is not a positive
                 timedelta.
         """
-        _hold(None, attrs.fields(CartPricingSettings).freeze_for, hold_for)
+        _positive_timedelta(
+            None, attrs.fields(CartPricingSettings).freeze_for, hold_for
+        )
         try:
             until = self.priced_at + hold_for
         except OverflowError as exc:

@@ -170,7 +170,7 @@ def _settings_limit(_: object, attribute: attrs.Attribute[int], value: object) -
     positive_int(value, field=attribute.name)
 
 
-def _check_expiry(
+def _positive_timedelta(
     _: object, attribute: attrs.Attribute[timedelta], value: object
 ) -> None:
     if not isinstance(value, timedelta) or value <= timedelta(0):
@@ -198,6 +198,6 @@ class CartSettings:
     max_quantity_per_line: int = attrs.field(default=99, validator=_settings_limit)
     max_lines: int = attrs.field(default=100, validator=_settings_limit)
     expires_after: timedelta = attrs.field(
-        default=timedelta(days=30), validator=_check_expiry
+        default=timedelta(days=30), validator=_positive_timedelta
     )
     max_wishlist_items: int = attrs.field(default=100, validator=_settings_limit)
