@@ -51,11 +51,14 @@ def register_strategies() -> None:
     from commercekit.money import Money  # noqa: PLC0415
     from commercekit.pricing import (  # noqa: PLC0415
         Discount,
+        EUTaxProvider,
         LineItem,
         ListedPrice,
         PriceBreakdown,
         PriceChange,
         PriceContext,
+        PricedLine,
+        PricedShipping,
         PriceEntry,
         PriceList,
         PriceReduction,
@@ -63,6 +66,7 @@ def register_strategies() -> None:
         ResolvedPrice,
         RoundingPolicy,
         ShippingMethod,
+        ShippingPart,
         ShippingQuote,
         ShippingRequest,
         ShippingZone,
@@ -70,6 +74,8 @@ def register_strategies() -> None:
         TaxContext,
         TaxDecision,
         TaxRate,
+        TaxRateTable,
+        TaxRateTotal,
         TaxSettings,
         VatId,
         VatIdConfirmation,
@@ -132,6 +138,13 @@ def register_strategies() -> None:
         (TableRates, "table_rates"),
         (ShippingRequest, "shipping_requests"),
         (ShippingQuote, "shipping_quotes"),
+        # A breakdown's parts, its rate table and the provider that reads it.
+        (PricedLine, "priced_lines"),
+        (PricedShipping, "priced_shippings"),
+        (ShippingPart, "shipping_parts"),
+        (TaxRateTotal, "tax_rate_totals"),
+        (TaxRateTable, "tax_rate_tables"),
+        (EUTaxProvider, "eu_tax_providers"),
     )
     for kind, name in shipping:
         st.register_type_strategy(kind, _lazy(name))
@@ -188,17 +201,27 @@ def register_strategies() -> None:
 def _register_cart(register: Any) -> None:
     """Register the cart context's types, and the address it uses."""
     from commercekit.cart import (  # noqa: PLC0415
+        Alternative,
         Cart,
+        CartExpired,
         CartLine,
         CartLineAdded,
         CartLineRemoved,
+        CartPrice,
+        CartPricingSettings,
+        CartProblem,
         CartQuantityChanged,
         CartSettings,
         CartsMerged,
+        CartValidation,
+        CheckoutStarted,
         CouponApplied,
         CouponRemoved,
+        FrozenPrice,
         LineMovedToCart,
         LineSavedForLater,
+        LoginResult,
+        MergedLine,
         MergeReport,
         Wishlist,
         WishlistItem,
@@ -215,6 +238,17 @@ def _register_cart(register: Any) -> None:
     register(WishlistItem, _lazy("wishlist_items"))
     register(Wishlist, _lazy("wishlists"))
     register(MergeReport, _lazy("merge_reports"))
+    for kind, name in (
+        (MergedLine, "merged_lines"),
+        (CartPricingSettings, "cart_pricing_settings"),
+        (CartPrice, "cart_prices"),
+        (FrozenPrice, "frozen_prices"),
+        (Alternative, "alternatives"),
+        (CartProblem, "cart_problems"),
+        (CartValidation, "cart_validations"),
+        (LoginResult, "login_results"),
+    ):
+        register(kind, _lazy(name))
     for event in (
         CartLineAdded,
         CartLineRemoved,
@@ -222,6 +256,8 @@ def _register_cart(register: Any) -> None:
         CouponApplied,
         CouponRemoved,
         CartsMerged,
+        CartExpired,
+        CheckoutStarted,
         LineSavedForLater,
         LineMovedToCart,
         WishlistItemAdded,
