@@ -250,13 +250,24 @@ class FrozenPrice:
         breakdown: The breakdown the customer was shown.
         fingerprint: :func:`cart_fingerprint` of the cart it was made for.
         frozen_at: When checkout started.
-        until: The instant it stops holding (exclusive).
+        until: The instant it stops holding (exclusive), after ``frozen_at``.
+
+    Raises:
+        ValidationError: for an ``until`` not after ``frozen_at``.
     """
 
     breakdown: PriceBreakdown
     fingerprint: str
     frozen_at: datetime = attrs.field(converter=as_utc)
     until: datetime = attrs.field(converter=as_utc)
+
+    def __attrs_post_init__(self) -> None:
+        if self.until <= self.frozen_at:
+            msg = (
+                f"a frozen price must hold after {self.frozen_at}, not until "
+                f"{self.until}"
+            )
+            raise ValidationError(msg, field="until")
 
     def holds_for(self, fingerprint: str, at: datetime) -> bool:
         """Whether it still holds at ``at`` for a cart of ``fingerprint``."""

@@ -745,3 +745,11 @@ def test_a_cart_with_a_frozen_price_survives_the_sqlite_store(tmp_path: Path) ->
         loaded = uow.carts.get("c-1")
     assert loaded.frozen_price == cart.frozen_price
     assert loaded == cart
+
+
+def test_a_frozen_price_must_end_after_it_began() -> None:
+    price = price_cart(_cart(("BOOK", 1)), uow=_shop(), settings=PRICING, at=NOW)
+    frozen = price.freeze(timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="must hold after") as error:
+        attrs.evolve(frozen, until=frozen.frozen_at)
+    assert error.value.field == "until"
