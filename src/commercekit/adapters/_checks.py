@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
+from commercekit.cart import CartSettings
 from commercekit.errors import DuplicateError, ValidationError
 from commercekit.inventory import MovementKind, Reservation, StockMovement
 from commercekit.money import Money, minor_units
 from commercekit.promotions import Promotion
+from commercekit.values import as_utc, positive_int
 
 __all__: list[str] = []
+
+_T = TypeVar("_T")
 
 
 def _check_promotion(value: object) -> Promotion:
@@ -80,3 +85,35 @@ def _reservation_movement(
         reason=reason,
         at=at,
     )
+
+
+def _check_customer_id(value: object) -> str:
+    """A customer id is non-empty text, as on a cart or a wishlist."""
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        msg = f"customer_id must be non-empty text, not {value!r}"
+        raise ValidationError(msg, field="customer_id")
+    return value
+
+
+def _check_a(value: object, cls: type[_T], field: str) -> _T:
+    """``value``, if it is a ``cls``."""
+    if not isinstance(value, cls):
+        msg = f"{field} must be a {cls.__name__}, not {value!r}"
+        raise ValidationError(msg, field=field)
+    return value
+
+
+def _cutoff(at: datetime, settings: CartSettings, limit: int | None) -> datetime | None:
+    """The last ``updated_at`` expired at ``at``; ``None`` if none can be.
+
+    An ``at`` within ``expires_after`` of the first instant there is has no
+    cutoff: no cart can have expired by then.
+    """
+    at = as_utc(at, field="at")
+    _check_a(settings, CartSettings, "settings")
+    if limit is not None:
+        positive_int(limit, field="limit")
+    try:
+        return at - settings.expires_after
+    except OverflowError:
+        return None

@@ -42,10 +42,15 @@ class CartRepository(Protocol):
     * :meth:`expired` lists the ids of carts that
       :meth:`Cart.is_expired` at ``at`` under ``settings`` (``updated_at +
       expires_after <= at``), the longest unchanged first (then by id), at
-      most ``limit`` of them, so a sweep can remove them in batches.
+      most ``limit`` of them, so a sweep can remove them in batches. An
+      ``at`` less than ``expires_after`` after the first instant there is
+      (``datetime.min``) lists nothing: no cart can have expired by then.
     * :meth:`add`, :meth:`get`, :meth:`save` and :meth:`for_customer` track
       the cart with the unit of work: the events it recorded are written to
       the outbox at commit, and published after it.
+    * Bad input raises :class:`~commercekit.errors.ValidationError` before
+      anything is read or written: a malformed cart id or customer id,
+      something that is not a :class:`Cart`, an ``expected_version`` below 1.
     * Nothing is visible to other units of work before the commit; leaving
       the block without a commit undoes everything done in it.
     """
@@ -94,7 +99,8 @@ class CartRepository(Protocol):
         """The ids of the carts expired at ``at``, the oldest first.
 
         Raises:
-            ValidationError: for a naive ``at`` or a ``limit`` below 1.
+            ValidationError: for a naive ``at``, ``settings`` that are not
+                :class:`CartSettings`, or a ``limit`` below 1.
         """
         ...
 
@@ -122,6 +128,9 @@ class WishlistRepository(Protocol):
     * :meth:`add`, :meth:`get`, :meth:`save` and :meth:`for_customer` track
       the wishlist with the unit of work, so its events reach the outbox.
     * Wishlists never expire: nothing removes one but :meth:`remove`.
+    * Bad input (a malformed wishlist or customer id, something that is not
+      a :class:`Wishlist`) raises :class:`~commercekit.errors.ValidationError`
+      before anything is read or written.
     * Nothing is visible to other units of work before the commit.
     """
 

@@ -92,6 +92,13 @@ def _items(value: object) -> tuple[WishlistItem, ...]:
     return items
 
 
+def _a(value: object, cls: type[Any], field: str) -> None:
+    """Refuse a ``value`` that is not a ``cls``, naming the field."""
+    if not isinstance(value, cls):
+        msg = f"{field} must be a {cls.__name__}, not {value!r}"
+        raise ValidationError(msg, field=field)
+
+
 def _customer_id(value: object) -> str | None:
     return _optional_text(value, "customer_id")
 
@@ -185,7 +192,14 @@ class Wishlist(EventRecorder):
             object.__setattr__(self, name, value)
         object.__setattr__(self, "updated_at", max(self.updated_at, at))
 
-    def _index(self, code: str) -> int:
+    def _index(self, sku_code: str) -> int:
+        """The position of the SKU's item; as :meth:`add` stored it.
+
+        Raises:
+            ValidationError: for a malformed SKU.
+            WishlistItemNotFoundError: if the SKU is not on the wishlist.
+        """
+        code = sku(sku_code)
         for index, item in enumerate(self.items):
             if item.sku == code:
                 return index
@@ -232,12 +246,18 @@ class Wishlist(EventRecorder):
         return tuple(item.sku for item in self.items)
 
     def __contains__(self, code: object) -> bool:
-        return any(item.sku == code for item in self.items)
+        """Whether the SKU is on the wishlist; ``False`` for a malformed one."""
+        try:
+            checked = sku(code)  # type: ignore[arg-type]
+        except ValidationError:
+            return False
+        return any(item.sku == checked for item in self.items)
 
     def item(self, sku_code: str) -> WishlistItem:
-        """Return the item of this SKU.
+        """Return the item of this SKU (surrounding spaces do not matter).
 
         Raises:
+            ValidationError: for a malformed SKU.
             WishlistItemNotFoundError: if the SKU is not on the wishlist.
         """
         return self.items[self._index(sku_code)]
@@ -259,11 +279,12 @@ class Wishlist(EventRecorder):
         :class:`WishlistItemAdded`.
 
         Raises:
-            ValidationError: for a bad SKU, instant or note.
+            ValidationError: for a bad SKU, instant, note or settings.
             WishlistLimitError: if a new SKU would pass
                 ``settings.max_wishlist_items``.
         """
         code, at = sku(sku_code), as_utc(at, field="at")
+        _a(settings, CartSettings, "settings")
         if self._insert(code, at=at, settings=settings, note=note):
             self.record(WishlistItemAdded(wishlist_id=self.wishlist_id, sku=code))
 
@@ -271,6 +292,7 @@ class Wishlist(EventRecorder):
         """Take a SKU off the wishlist; records :class:`WishlistItemRemoved`.
 
         Raises:
+            ValidationError: for a malformed SKU or a naive instant.
             WishlistItemNotFoundError: if the SKU is not on the wishlist.
         """
         at = as_utc(at, field="at")
@@ -301,13 +323,17 @@ class Wishlist(EventRecorder):
             The guest's SKUs left out because the wishlist was full.
 
         Raises:
-            ValidationError: for merging a wishlist into itself.
+            ValidationError: for a ``guest`` that is not a wishlist, bad
+                settings, or merging a wishlist into itself.
         """
         at = as_utc(at, field="at")
+        _a(guest, Wishlist, "guest")
+        _a(settings, CartSettings, "settings")
         if guest is self or guest.wishlist_id == self.wishlist_id:
             msg = f"cannot merge wishlist {self.wishlist_id} into itself"
             raise ValidationError(msg, field="guest")
-        new = [item for item in guest.items if item.sku not in self]
+        held = set(self.skus)
+        new = [item for item in guest.items if item.sku not in held]
         room = max(settings.max_wishlist_items - len(self.items), 0)
         taken, dropped = new[:room], tuple(item.sku for item in new[room:])
         self._put(at, items=(*self.items, *taken))
@@ -344,18 +370,19 @@ def save_for_later(
     """Move a catalog line from the cart to the wishlist.
 
     The line leaves the cart; its SKU goes on the wishlist, unless it is
-    there already (then the wishlist keeps its entry). The wishlist does not
-    keep the quantity: :func:`move_to_cart` asks for one. Records
-    :class:`LineSavedForLater` on the cart (save both). If the move is
-    refused, neither changes.
+    there already (then the wishlist is left exactly as it was, not even
+    ``updated_at`` changes). The wishlist does not keep the quantity:
+    :func:`move_to_cart` asks for one. Records :class:`LineSavedForLater` on
+    the cart. Save both: saving an unchanged wishlist only raises its
+    version, which is harmless. If the move is refused, neither changes.
 
     Raises:
         CartLineNotFoundError: if the cart has no such line.
         CustomLineNotMovableError: for a custom line (gift wrap): a
             wishlist holds catalog SKUs only.
         WishlistLimitError: if the wishlist is full.
-        ValidationError: if the cart and the wishlist belong to two
-            customers.
+        ValidationError: for a ``cart``, ``wishlist`` or ``settings`` of the
+            wrong type, or a cart and a wishlist of two customers.
 
     >>> from datetime import UTC, datetime
     >>> now, settings = datetime(2026, 6, 1, 9, tzinfo=UTC), CartSettings()
@@ -370,6 +397,9 @@ def save_for_later(
     ([('SNEAKER-42', 1)], ())
     """
     at = as_utc(at, field="at")
+    _a(cart, Cart, "cart")
+    _a(wishlist, Wishlist, "wishlist")
+    _a(settings, CartSettings, "settings")
     line = cart.line(key)
     if line.custom:
         raise CustomLineNotMovableError(key=line.key, cart_id=cart.cart_id)
@@ -410,11 +440,15 @@ def move_to_cart(
         WishlistItemNotFoundError: if the SKU is not on the wishlist.
         CartLimitError: if the cart would pass its limits.
         DuplicateError: if a custom line of the cart has the SKU as its key.
-        ValidationError: for a bad quantity, or a cart and a wishlist of two
+        ValidationError: for a ``wishlist``, ``cart`` or ``settings`` of the
+            wrong type, a bad quantity, or a cart and a wishlist of two
             customers.
         CurrencyMismatchError: for a price seen in another currency.
     """
     at, code = as_utc(at, field="at"), sku(sku_code)
+    _a(wishlist, Wishlist, "wishlist")
+    _a(cart, Cart, "cart")
+    _a(settings, CartSettings, "settings")
     _same_owner(cart, wishlist)
     wishlist.item(code)
     # The cart first: it is the one that may refuse.

@@ -87,6 +87,16 @@ def test_save_for_later_of_a_sku_on_the_wishlist_keeps_its_entry() -> None:
     assert "SKU-A" not in [line.key for line in cart.lines]
 
 
+def test_save_for_later_of_a_sku_on_the_wishlist_leaves_the_wishlist_as_it_was() -> (
+    None
+):
+    cart, wishlist = _cart(), _wishlist("SKU-A")
+    before = _state(wishlist)
+    save_for_later(cart, wishlist, "SKU-A", at=T1, settings=SETTINGS)
+    assert _state(wishlist) == before  # not even updated_at: saving it is harmless
+    assert wishlist.pull_events() == []
+
+
 def test_a_custom_line_cannot_be_saved_for_later() -> None:
     cart, wishlist = _cart(), _wishlist()
     before = _state(cart, wishlist)
@@ -127,6 +137,30 @@ def test_a_cart_and_a_wishlist_of_two_customers_are_refused() -> None:
         move_to_cart(wishlist, cart, "SKU-C", at=T1, settings=SETTINGS)
     # A guest's cart and a customer's wishlist (or the reverse) may meet.
     save_for_later(_cart(), wishlist, "SKU-A", at=T1, settings=SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ((None, "wishlist"), "cart"),
+        (("wishlist", "cart"), "cart"),  # the two swapped
+        (("cart", None), "wishlist"),
+        (("cart", "c-1"), "wishlist"),
+    ],
+)
+def test_save_for_later_refuses_what_is_not_a_cart_or_a_wishlist(
+    args: tuple[str | None, str | None], field: str
+) -> None:
+    cart, wishlist = _cart(), _wishlist()
+    pick = {"cart": cart, "wishlist": wishlist}
+    given = [pick.get(arg, arg) if arg is not None else None for arg in args]
+    before = _state(cart, wishlist)
+    with pytest.raises(ValidationError, match=f"{field} must be a") as info:
+        save_for_later(given[0], given[1], "SKU-A", at=T1, settings=SETTINGS)  # type: ignore[arg-type]
+    assert info.value.field == field
+    with pytest.raises(ValidationError, match="settings must be a CartSettings"):
+        save_for_later(cart, wishlist, "SKU-A", at=T1, settings=None)  # type: ignore[arg-type]
+    assert _state(cart, wishlist) == before
 
 
 # -- move to cart ------------------------------------------------------------------
@@ -200,6 +234,36 @@ def test_move_to_cart_onto_a_full_line_changes_neither() -> None:
             settings=CartSettings(max_quantity_per_line=2),
         )
     assert _state(cart, wishlist) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        ((None, "cart"), "wishlist"),
+        (("cart", "wishlist"), "wishlist"),  # the two swapped
+        (("wishlist", None), "cart"),
+        (("wishlist", "c-1"), "cart"),
+    ],
+)
+def test_move_to_cart_refuses_what_is_not_a_wishlist_or_a_cart(
+    args: tuple[str | None, str | None], field: str
+) -> None:
+    cart, wishlist = _cart(), _wishlist("SKU-C")
+    pick = {"cart": cart, "wishlist": wishlist}
+    given = [pick.get(arg, arg) if arg is not None else None for arg in args]
+    before = _state(cart, wishlist)
+    with pytest.raises(ValidationError, match=f"{field} must be a") as info:
+        move_to_cart(given[0], given[1], "SKU-C", at=T1, settings=SETTINGS)  # type: ignore[arg-type]
+    assert info.value.field == field
+    with pytest.raises(ValidationError, match="settings must be a CartSettings"):
+        move_to_cart(wishlist, cart, "SKU-C", at=T1, settings=None)  # type: ignore[arg-type]
+    assert _state(cart, wishlist) == before
+
+
+def test_move_to_cart_finds_a_padded_sku() -> None:
+    cart, wishlist = _cart(), _wishlist("SKU-C")
+    move_to_cart(wishlist, cart, " SKU-C ", at=T1, settings=SETTINGS)
+    assert (cart.line("SKU-C").quantity, wishlist.skus) == (1, ())
 
 
 def test_move_to_cart_of_a_sku_not_on_the_wishlist_is_not_found() -> None:

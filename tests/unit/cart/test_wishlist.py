@@ -180,6 +180,51 @@ def test_remove_of_a_sku_not_on_the_wishlist_is_not_found() -> None:
     assert wishlist.updated_at == T0
 
 
+def test_a_sku_is_found_as_add_stored_it() -> None:
+    wishlist = _wishlist()
+    wishlist.add(" SKU-A ", at=T0, settings=SETTINGS, note="in white")
+    assert wishlist.skus == (A,)
+    assert " SKU-A " in wishlist
+    assert wishlist.item(" SKU-A ").note == "in white"
+    wishlist.remove(" SKU-A ", at=T1)
+    assert not wishlist.items
+    assert " SKU-A " not in wishlist
+
+
+@pytest.mark.parametrize("bad", ["no spaces", "", "-A", None, 7, ["SKU-A"], A.lower()])
+def test_in_answers_false_for_anything_not_on_the_wishlist(bad: object) -> None:
+    assert bad not in _with("SKU-A")
+
+
+def test_item_and_remove_refuse_a_malformed_sku() -> None:
+    wishlist = _with("SKU-A")
+    with pytest.raises(ValidationError, match="SKU"):
+        wishlist.item("no spaces")
+    with pytest.raises(ValidationError, match="SKU"):
+        wishlist.remove(["SKU-A"], at=T1)  # type: ignore[arg-type]
+    assert wishlist.skus == (A,)
+
+
+@pytest.mark.parametrize("bad", [None, {"max_wishlist_items": 2}, 100])
+def test_add_and_merge_refuse_settings_that_are_not_cart_settings(bad: Any) -> None:
+    wishlist = _with("SKU-A")
+    for code in ("SKU-B", "SKU-A"):  # a new SKU, and one it holds
+        with pytest.raises(ValidationError, match="settings must be a CartSettings"):
+            wishlist.add(code, at=T1, settings=bad)
+    with pytest.raises(ValidationError, match="settings must be a CartSettings"):
+        wishlist.merge(_with("SKU-B", wishlist="w-2"), at=T1, settings=bad)
+    assert (wishlist.skus, wishlist.updated_at) == ((A,), T0)
+
+
+@pytest.mark.parametrize("bad", [None, "w-2", ("SKU-B",)])
+def test_merge_refuses_a_guest_that_is_not_a_wishlist(bad: Any) -> None:
+    wishlist = _with("SKU-A")
+    with pytest.raises(ValidationError, match="guest must be a Wishlist") as info:
+        wishlist.merge(bad, at=T1, settings=SETTINGS)
+    assert info.value.field == "guest"
+    assert (wishlist.skus, wishlist.updated_at) == ((A,), T0)
+
+
 def test_assign_customer_makes_a_guest_wishlist_the_customers() -> None:
     wishlist = _with("SKU-A")
     wishlist.assign_customer("cust-7", at=T1)

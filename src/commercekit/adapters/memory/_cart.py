@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from commercekit.adapters._checks import (
+    _check_a,
+    _check_customer_id,
+    _check_expected_version,
+    _cutoff,
+)
 from commercekit.cart import (
     Cart,
     CartId,
@@ -13,8 +19,13 @@ from commercekit.cart import (
     Wishlist,
     WishlistRepository,
 )
-from commercekit.errors import DuplicateError, NotFoundError, VersionConflictError
-from commercekit.values import as_utc, positive_int
+from commercekit.cart import cart_id as _check_cart_id
+from commercekit.cart import wishlist_id as _check_wishlist_id
+from commercekit.errors import (
+    DuplicateError,
+    NotFoundError,
+    VersionConflictError,
+)
 
 if TYPE_CHECKING:
     from commercekit.adapters.memory._unit_of_work import InMemoryUnitOfWork
@@ -24,6 +35,8 @@ __all__ = ["InMemoryCartRepository", "InMemoryWishlistRepository"]
 _CARTS = "cart.carts"
 _WISHLISTS = "cart.wishlists"
 _WISHLIST_OWNERS = "cart.wishlist_owners"
+
+_A = TypeVar("_A", Cart, Wishlist)
 
 
 def _conflict(kind: str, key: str, expected: int, actual: int) -> VersionConflictError:
@@ -48,13 +61,15 @@ class InMemoryCartRepository(CartRepository):
         self._uow = uow
 
     def _stored(self, cart_id: str) -> Cart:
-        cart = self._uow.read(_CARTS, cart_id)
+        key = _check_cart_id(cart_id)
+        cart = self._uow.read(_CARTS, key)
         if not isinstance(cart, Cart):
-            raise NotFoundError(kind="cart", key=cart_id)
+            raise NotFoundError(kind="cart", key=key)
         return cart
 
     def add(self, cart: Cart) -> None:
         """Store a new cart at version 1."""
+        _check_a(cart, Cart, "cart")
         if self._uow.read(_CARTS, cart.cart_id) is not None:
             raise DuplicateError(kind="cart", key=cart.cart_id)
         cart.version = 1
@@ -69,7 +84,7 @@ class InMemoryCartRepository(CartRepository):
 
     def save(self, cart: Cart) -> None:
         """Store a changed cart, if nobody else saved it since it was loaded."""
-        stored = self._stored(cart.cart_id)
+        stored = self._stored(_check_a(cart, Cart, "cart").cart_id)
         if stored.version != cart.version:
             raise _conflict("cart", cart.cart_id, cart.version, stored.version)
         cart.version += 1
@@ -78,6 +93,8 @@ class InMemoryCartRepository(CartRepository):
 
     def remove(self, cart_id: str, *, expected_version: int | None = None) -> None:
         """Delete the cart."""
+        if expected_version is not None:
+            _check_expected_version(expected_version)
         stored = self._stored(cart_id)
         if expected_version is not None and stored.version != expected_version:
             raise _conflict("cart", cart_id, expected_version, stored.version)
@@ -85,6 +102,7 @@ class InMemoryCartRepository(CartRepository):
 
     def for_customer(self, customer_id: str) -> Cart | None:
         """The customer's cart changed last, or ``None``."""
+        customer_id = _check_customer_id(customer_id)
         # Rows come by id, and max() keeps the first of equals: the smaller id.
         mine = [c for _, c in self._uow.rows(_CARTS) if c.customer_id == customer_id]
         if not mine:
@@ -97,9 +115,9 @@ class InMemoryCartRepository(CartRepository):
         self, at: datetime, settings: CartSettings, *, limit: int | None = None
     ) -> list[CartId]:
         """The ids of the carts expired at ``at``, the oldest first."""
-        cutoff = as_utc(at, field="at") - settings.expires_after
-        if limit is not None:
-            positive_int(limit, field="limit")
+        cutoff = _cutoff(at, settings, limit)
+        if cutoff is None:
+            return []
         found = sorted(
             (cart.updated_at, cart.cart_id)
             for _, cart in self._uow.rows(_CARTS)
@@ -122,9 +140,10 @@ class InMemoryWishlistRepository(WishlistRepository):
         self._uow = uow
 
     def _stored(self, wishlist_id: str) -> Wishlist:
-        wishlist = self._uow.read(_WISHLISTS, wishlist_id)
+        key = _check_wishlist_id(wishlist_id)
+        wishlist = self._uow.read(_WISHLISTS, key)
         if not isinstance(wishlist, Wishlist):
-            raise NotFoundError(kind="wishlist", key=wishlist_id)
+            raise NotFoundError(kind="wishlist", key=key)
         return wishlist
 
     def _claim_owner(self, wishlist: Wishlist) -> None:
@@ -146,6 +165,7 @@ class InMemoryWishlistRepository(WishlistRepository):
 
     def add(self, wishlist: Wishlist) -> None:
         """Store a new wishlist at version 1."""
+        _check_a(wishlist, Wishlist, "wishlist")
         if self._uow.read(_WISHLISTS, wishlist.wishlist_id) is not None:
             raise DuplicateError(kind="wishlist", key=wishlist.wishlist_id)
         self._claim_owner(wishlist)
@@ -160,7 +180,7 @@ class InMemoryWishlistRepository(WishlistRepository):
 
     def save(self, wishlist: Wishlist) -> None:
         """Store a changed wishlist, if nobody else saved it since it was loaded."""
-        stored = self._stored(wishlist.wishlist_id)
+        stored = self._stored(_check_a(wishlist, Wishlist, "wishlist").wishlist_id)
         if stored.version != wishlist.version:
             raise _conflict(
                 "wishlist", wishlist.wishlist_id, wishlist.version, stored.version
@@ -171,6 +191,8 @@ class InMemoryWishlistRepository(WishlistRepository):
 
     def remove(self, wishlist_id: str, *, expected_version: int | None = None) -> None:
         """Delete the wishlist."""
+        if expected_version is not None:
+            _check_expected_version(expected_version)
         stored = self._stored(wishlist_id)
         if expected_version is not None and stored.version != expected_version:
             raise _conflict("wishlist", wishlist_id, expected_version, stored.version)
@@ -180,7 +202,7 @@ class InMemoryWishlistRepository(WishlistRepository):
 
     def for_customer(self, customer_id: str) -> Wishlist | None:
         """The customer's wishlist, or ``None``."""
-        owned = self._uow.read(_WISHLIST_OWNERS, customer_id)
+        owned = self._uow.read(_WISHLIST_OWNERS, _check_customer_id(customer_id))
         if owned is None:
             return None
         return self.get(owned)

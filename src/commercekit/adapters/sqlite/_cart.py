@@ -7,6 +7,12 @@ import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from commercekit.adapters._checks import (
+    _check_a,
+    _check_customer_id,
+    _check_expected_version,
+    _cutoff,
+)
 from commercekit.adapters.sqlite._columns import _text
 from commercekit.cart import (
     Cart,
@@ -16,13 +22,14 @@ from commercekit.cart import (
     Wishlist,
     WishlistRepository,
 )
+from commercekit.cart import cart_id as _check_cart_id
+from commercekit.cart import wishlist_id as _check_wishlist_id
 from commercekit.errors import (
     DuplicateError,
     NotFoundError,
     StorageError,
     VersionConflictError,
 )
-from commercekit.values import as_utc, positive_int
 
 if TYPE_CHECKING:
     from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
@@ -30,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["SQLiteCartRepository", "SQLiteWishlistRepository"]
 
 _A = TypeVar("_A", Cart, Wishlist)
+
+# The same checks as the in-memory adapter's (adapter families import
+# nothing from each other), so both refuse the same input.
 
 
 class _Rows:
@@ -74,6 +84,8 @@ class _Rows:
         )
 
     def remove(self, key: str, expected_version: int | None) -> None:
+        if expected_version is not None:
+            _check_expected_version(expected_version)
         conn = self._uow.connection
         if expected_version is None:
             deleted = conn.execute(
@@ -107,6 +119,7 @@ class SQLiteCartRepository(CartRepository):
 
     def add(self, cart: Cart) -> None:
         """Store a new cart at version 1."""
+        _check_a(cart, Cart, "cart")
         try:
             self._uow.connection.execute(
                 "INSERT INTO carts (cart_id, version, customer_id, updated_at, data) "
@@ -125,17 +138,19 @@ class SQLiteCartRepository(CartRepository):
 
     def get(self, cart_id: str) -> Cart:
         """Return the cart with this id."""
+        key = _check_cart_id(cart_id)
         row = self._uow.connection.execute(
-            "SELECT version, data FROM carts WHERE cart_id = ?", (cart_id,)
+            "SELECT version, data FROM carts WHERE cart_id = ?", (key,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(kind="cart", key=cart_id)
+            raise NotFoundError(kind="cart", key=key)
         cart = self._rows.load(Cart, *row)
         self._uow.track(cart)
         return cart
 
     def save(self, cart: Cart) -> None:
         """Store a changed cart, if nobody else saved it since it was loaded."""
+        _check_a(cart, Cart, "cart")
         updated = self._uow.connection.execute(
             "UPDATE carts SET version = version + 1, customer_id = ?, "
             "updated_at = ?, data = ? WHERE cart_id = ? AND version = ?",
@@ -154,14 +169,14 @@ class SQLiteCartRepository(CartRepository):
 
     def remove(self, cart_id: str, *, expected_version: int | None = None) -> None:
         """Delete the cart."""
-        self._rows.remove(cart_id, expected_version)
+        self._rows.remove(_check_cart_id(cart_id), expected_version)
 
     def for_customer(self, customer_id: str) -> Cart | None:
         """The customer's cart changed last, or ``None``."""
         row = self._uow.connection.execute(
             "SELECT version, data FROM carts WHERE customer_id = ? "
             "ORDER BY updated_at DESC, cart_id LIMIT 1",
-            (customer_id,),
+            (_check_customer_id(customer_id),),
         ).fetchone()
         if row is None:
             return None
@@ -173,8 +188,10 @@ class SQLiteCartRepository(CartRepository):
         self, at: datetime, settings: CartSettings, *, limit: int | None = None
     ) -> list[CartId]:
         """The ids of the carts expired at ``at``, the oldest first."""
-        cutoff = as_utc(at, field="at") - settings.expires_after
-        count = -1 if limit is None else positive_int(limit, field="limit")
+        cutoff = _cutoff(at, settings, limit)
+        if cutoff is None:
+            return []
+        count = -1 if limit is None else limit
         rows = self._uow.connection.execute(
             "SELECT cart_id FROM carts WHERE updated_at <= ? "
             "ORDER BY updated_at, cart_id LIMIT ?",
@@ -206,6 +223,7 @@ class SQLiteWishlistRepository(WishlistRepository):
 
     def add(self, wishlist: Wishlist) -> None:
         """Store a new wishlist at version 1."""
+        _check_a(wishlist, Wishlist, "wishlist")
         try:
             self._uow.connection.execute(
                 "INSERT INTO wishlists "
@@ -225,18 +243,19 @@ class SQLiteWishlistRepository(WishlistRepository):
 
     def get(self, wishlist_id: str) -> Wishlist:
         """Return the wishlist with this id."""
+        key = _check_wishlist_id(wishlist_id)
         row = self._uow.connection.execute(
-            "SELECT version, data FROM wishlists WHERE wishlist_id = ?",
-            (wishlist_id,),
+            "SELECT version, data FROM wishlists WHERE wishlist_id = ?", (key,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(kind="wishlist", key=wishlist_id)
+            raise NotFoundError(kind="wishlist", key=key)
         wishlist = self._rows.load(Wishlist, *row)
         self._uow.track(wishlist)
         return wishlist
 
     def save(self, wishlist: Wishlist) -> None:
         """Store a changed wishlist, if nobody else saved it since it was loaded."""
+        _check_a(wishlist, Wishlist, "wishlist")
         try:
             updated = self._uow.connection.execute(
                 "UPDATE wishlists SET version = version + 1, customer_id = ?, "
@@ -258,13 +277,13 @@ class SQLiteWishlistRepository(WishlistRepository):
 
     def remove(self, wishlist_id: str, *, expected_version: int | None = None) -> None:
         """Delete the wishlist."""
-        self._rows.remove(wishlist_id, expected_version)
+        self._rows.remove(_check_wishlist_id(wishlist_id), expected_version)
 
     def for_customer(self, customer_id: str) -> Wishlist | None:
         """The customer's wishlist, or ``None``."""
         row = self._uow.connection.execute(
             "SELECT version, data FROM wishlists WHERE customer_id = ?",
-            (customer_id,),
+            (_check_customer_id(customer_id),),
         ).fetchone()
         if row is None:
             return None

@@ -46,6 +46,12 @@ CartUnitOfWorkFactory = Callable[[EventPublisher | None], CartUnitOfWork]
 _T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 _SETTINGS = CartSettings()
 
+# Ids no store may take: not text, empty, padded, or holding a control.
+_BAD_IDS: tuple[object, ...] = (["c-1"], None, 7, "", " c-1", "c\x00 1")
+# A customer id is non-empty text, as on a cart or a wishlist.
+_BAD_CUSTOMER_IDS: tuple[object, ...] = (["cust-7"], None, 7, "", "  ", "c\x00")
+_BAD_VERSIONS: tuple[object, ...] = ("1", 1.0, True, 0, -1)
+
 
 def sample_cart(
     cart_id: str,
@@ -369,6 +375,75 @@ class CartRepositoryContract(abc.ABC):
             with pytest.raises(ValidationError, match="limit"):
                 uow.carts.expired(_T0, _SETTINGS, limit=0)
 
+    def test_ids_are_checked_at_every_entry(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        """Bad input is a ValidationError naming the field, never a driver's error."""
+        self._add(new_uow, sample_cart("c-1", customer_id="cust-7"))
+        with new_uow(None) as uow:
+            for bad in _BAD_IDS:
+                with pytest.raises(ValidationError) as info:
+                    uow.carts.get(bad)  # type: ignore[arg-type]
+                assert info.value.field == "cart_id"
+                with pytest.raises(ValidationError) as info:
+                    uow.carts.remove(bad)  # type: ignore[arg-type]
+                assert info.value.field == "cart_id"
+            for bad in _BAD_CUSTOMER_IDS:
+                with pytest.raises(ValidationError) as info:
+                    uow.carts.for_customer(bad)  # type: ignore[arg-type]
+                assert info.value.field == "customer_id"
+            for bad in _BAD_VERSIONS:
+                with pytest.raises(ValidationError, match="expected_version"):
+                    uow.carts.remove("c-1", expected_version=bad)  # type: ignore[arg-type]
+            for bad in (None, "c-1", sample_wishlist("w-1")):
+                with pytest.raises(ValidationError, match="Cart"):
+                    uow.carts.add(bad)  # type: ignore[arg-type]
+                with pytest.raises(ValidationError, match="Cart"):
+                    uow.carts.save(bad)  # type: ignore[arg-type]
+            # The refusals changed nothing, and the block is still usable.
+            uow.carts.add(sample_cart("c-2"))
+            uow.commit()
+        with new_uow(None) as uow:
+            assert uow.carts.get("c-1").version == 1
+            assert uow.carts.get("c-2").version == 1
+
+    def test_expired_before_any_cart_could_expire_is_empty(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        """An ``at`` so early that ``at - expires_after`` has no datetime is ``[]``.
+
+        No cart can have expired then; the limit is still checked.
+        """
+        self._add(
+            new_uow,
+            sample_cart("c-1"),
+            sample_cart("c-early", updated_at=datetime(1, 1, 1, tzinfo=UTC)),
+        )
+        settings = CartSettings(expires_after=timedelta(days=30))
+        with new_uow(None) as uow:
+            for early in (
+                datetime(1, 1, 2, tzinfo=UTC),
+                datetime(1, 1, 30, 23, 59, tzinfo=UTC),
+                datetime.min.replace(tzinfo=UTC),
+            ):
+                assert uow.carts.expired(early, settings) == []
+                assert uow.carts.expired(early, settings, limit=1) == []
+                with pytest.raises(ValidationError, match="limit"):
+                    uow.carts.expired(early, settings, limit=0)
+            # From the first instant that has a cutoff on, the sweep works.
+            first = datetime(1, 1, 31, tzinfo=UTC)
+            assert uow.carts.expired(first, settings) == ["c-early"]
+            latest = datetime.max.replace(tzinfo=UTC)
+            assert uow.carts.expired(latest, settings) == ["c-early", "c-1"]
+
+    def test_expired_refuses_settings_that_are_not_cart_settings(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        with new_uow(None) as uow:
+            for bad in (None, timedelta(days=30)):
+                with pytest.raises(ValidationError, match="CartSettings"):
+                    uow.carts.expired(_T0, bad)  # type: ignore[arg-type]
+
     def test_a_saved_carts_events_are_in_the_outbox_after_commit(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
@@ -598,6 +673,38 @@ class WishlistRepositoryContract(abc.ABC):
             with pytest.raises(NotFoundError):
                 uow.wishlists.get("w-1")
             uow.wishlists.add(sample_wishlist("w-2", customer_id="cust-7"))
+
+    def test_ids_are_checked_at_every_entry(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        """Bad input is a ValidationError naming the field, never a driver's error."""
+        self._add(new_uow, sample_wishlist("w-1", customer_id="cust-7"))
+        with new_uow(None) as uow:
+            for bad in _BAD_IDS:
+                with pytest.raises(ValidationError) as info:
+                    uow.wishlists.get(bad)  # type: ignore[arg-type]
+                assert info.value.field == "wishlist_id"
+                with pytest.raises(ValidationError) as info:
+                    uow.wishlists.remove(bad)  # type: ignore[arg-type]
+                assert info.value.field == "wishlist_id"
+            for bad in _BAD_CUSTOMER_IDS:
+                with pytest.raises(ValidationError) as info:
+                    uow.wishlists.for_customer(bad)  # type: ignore[arg-type]
+                assert info.value.field == "customer_id"
+            for bad in _BAD_VERSIONS:
+                with pytest.raises(ValidationError, match="expected_version"):
+                    uow.wishlists.remove("w-1", expected_version=bad)  # type: ignore[arg-type]
+            for bad in (None, "w-1", sample_cart("c-1")):
+                with pytest.raises(ValidationError, match="Wishlist"):
+                    uow.wishlists.add(bad)  # type: ignore[arg-type]
+                with pytest.raises(ValidationError, match="Wishlist"):
+                    uow.wishlists.save(bad)  # type: ignore[arg-type]
+            # The refusals changed nothing, and the block is still usable.
+            uow.wishlists.add(sample_wishlist("w-2"))
+            uow.commit()
+        with new_uow(None) as uow:
+            assert uow.wishlists.get("w-1").version == 1
+            assert uow.wishlists.get("w-2").version == 1
 
     def test_a_saved_wishlists_events_are_in_the_outbox_after_commit(
         self, new_uow: CartUnitOfWorkFactory
