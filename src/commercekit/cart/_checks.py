@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import attrs
 from babel import Locale, UnknownLocaleError
@@ -101,3 +102,10 @@ def _shipping_address(value: object) -> Address | None:
 
 def _billing_address(value: object) -> Address | None:
     return _address(value, "billing_address")
+
+
+def _a(value: object, cls: type[Any], field: str) -> None:
+    """Refuse a ``value`` that is not a ``cls``, naming the field."""
+    if not isinstance(value, cls):
+        msg = f"{field} must be a {cls.__name__}, not {value!r}"
+        raise ValidationError(msg, field=field)

@@ -9,6 +9,7 @@ from typing import Any, Final
 import attrs
 
 from commercekit.cart._checks import (
+    _a,
     _billing_address,
     _coupon_codes,
     _currency_code,
@@ -286,6 +287,7 @@ class Cart(EventRecorder):
                 or a new line ``max_lines``.
             DuplicateError: if a custom line has the SKU as its key.
         """
+        _a(settings, CartSettings, "settings")
         code, quantity = self._add_units(
             sku_code,
             quantity,
@@ -366,6 +368,7 @@ class Cart(EventRecorder):
             CartLimitError: for a quantity past ``max_quantity_per_line`` or a
                 line past ``max_lines``.
         """
+        _a(settings, CartSettings, "settings")
         code, at = sku(key), as_utc(at, field="at")
         price = _money(unit_price, "unit_price")
         self._check_currency(price)
@@ -403,6 +406,7 @@ class Cart(EventRecorder):
             CartLineNotFoundError: if the cart has no such line.
             CartLimitError: for a quantity past ``max_quantity_per_line``.
         """
+        _a(settings, CartSettings, "settings")
         at = as_utc(at, field="at")
         if quantity == 0 and not isinstance(quantity, bool):
             msg = f"a quantity of 0 removes nothing here: use remove({key!r})"
@@ -598,6 +602,7 @@ class Cart(EventRecorder):
 
         A cart is expired from the instant ``updated_at + expires_after`` on.
         """
+        _a(settings, CartSettings, "settings")
         return as_utc(at, field="at") >= self.updated_at + settings.expires_after
 
     def to_line_items(self, prices: Mapping[Sku, Money]) -> list[LineItem]:
@@ -666,6 +671,7 @@ class Cart(EventRecorder):
             CurrencyMismatchError: if the carts' currencies differ.
             ValidationError: for merging a cart into itself.
         """
+        _a(settings, CartSettings, "settings")
         at = as_utc(at, field="at")
         if guest is self or guest.cart_id == self.cart_id:
             msg = f"cannot merge cart {self.cart_id} into itself"

@@ -8,6 +8,7 @@ from typing import Any, Final
 
 import attrs
 
+from commercekit.cart._checks import _a
 from commercekit.cart._errors import (
     CustomLineNotMovableError,
     WishlistItemNotFoundError,
@@ -90,13 +91,6 @@ def _items(value: object) -> tuple[WishlistItem, ...]:
             raise ValidationError(msg, field="items")
         seen.add(item.sku)
     return items
-
-
-def _a(value: object, cls: type[Any], field: str) -> None:
-    """Refuse a ``value`` that is not a ``cls``, naming the field."""
-    if not isinstance(value, cls):
-        msg = f"{field} must be a {cls.__name__}, not {value!r}"
-        raise ValidationError(msg, field=field)
 
 
 def _customer_id(value: object) -> str | None:

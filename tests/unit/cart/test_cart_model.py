@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -683,3 +684,33 @@ def test_a_deep_copy_is_equal_and_independent() -> None:
     clone.add("SKU-A", 1, at=T1, settings=SETTINGS)
     assert _quantities(cart) == {"SKU-A": 1}
     assert attrs.asdict(cart)["lines"][0]["quantity"] == 1
+
+
+NOT_SETTINGS: Any = None
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda cart: cart.add("SKU-A", 1, at=T1, settings=NOT_SETTINGS),
+        lambda cart: cart.add_custom(
+            "GIFT-WRAP",
+            "Gift wrap",
+            money("3.00", "EUR"),
+            tax_category="standard",
+            at=T1,
+            settings=NOT_SETTINGS,
+        ),
+        lambda cart: cart.change_quantity("SKU-A", 2, at=T1, settings=NOT_SETTINGS),
+        lambda cart: cart.is_expired(T1, NOT_SETTINGS),
+        lambda cart: cart.merge(_cart("guest"), at=T1, settings=NOT_SETTINGS),
+    ],
+)
+def test_methods_refuse_settings_that_are_not_cart_settings(
+    call: Callable[[Cart], object],
+) -> None:
+    cart = _cart()
+    with pytest.raises(ValidationError, match="settings must be a CartSettings") as e:
+        call(cart)
+    assert e.value.field == "settings"
+    assert cart == _cart()
