@@ -19,8 +19,12 @@
   :func:`adjust_stock` run one unit of work each and record the context's
   events (:class:`StockReserved`, :class:`StockReleased`,
   :class:`StockCommitted`, :class:`StockRanLow`, ...);
-  :class:`StockAvailability` tells the catalog and the cart what can be sold.
+  :class:`StockAvailability` tells the catalog and the cart what can be sold,
+  by the rule :func:`available_to_sell`;
+* no quantity and no level passes :data:`MAX_STOCK_QUANTITY`.
 """
+
+from typing import Final
 
 from commercekit.inventory._allocation import (
     Allocation,
@@ -31,6 +35,7 @@ from commercekit.inventory._allocation import (
     allocate_by_priority,
     allocate_fewest_shipments,
 )
+from commercekit.inventory._availability import available_to_sell
 from commercekit.inventory._errors import InsufficientStockError
 from commercekit.inventory._events import (
     ReleaseReason,
@@ -41,6 +46,7 @@ from commercekit.inventory._events import (
     StockReleased,
     StockReserved,
 )
+from commercekit.inventory._model import MAX_STOCK_QUANTITY as _MAX_STOCK_QUANTITY
 from commercekit.inventory._model import (
     MovementKind,
     Reservation,
@@ -68,7 +74,20 @@ from commercekit.inventory._settings import (
     StockPolicy,
 )
 
+MAX_STOCK_QUANTITY: Final = _MAX_STOCK_QUANTITY
+"""The most units of one SKU any inventory call moves, and any level holds (10**12).
+
+A receipt, a return, an adjustment (either way) or a reservation moves at
+most this many units, and on hand and reserved of a SKU at one location
+never pass it; beyond it the services and the stores raise
+:class:`~commercekit.errors.ValidationError` naming the argument. A million
+million is beyond any real stock, and small enough that a level stays exact
+in a 64-bit integer column (SQLite's) and in a JSON number, with room for
+sums over many locations.
+"""
+
 __all__ = [
+    "MAX_STOCK_QUANTITY",
     "Allocation",
     "AllocationPlan",
     "AllocationStrategy",
@@ -98,6 +117,7 @@ __all__ = [
     "adjust_stock",
     "allocate_by_priority",
     "allocate_fewest_shipments",
+    "available_to_sell",
     "commit_stock",
     "receive_stock",
     "release_stock",

@@ -8,13 +8,18 @@ reserve what the plan says.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
 
 from commercekit.errors import ValidationError
+from commercekit.inventory._allocation_search import (
+    _fewest_locations,
+    _fill,
+    _Request,
+    _request,
+)
 from commercekit.inventory._model import StockLocationId, stock_location_id
 from commercekit.inventory._settings import StockLocation
 from commercekit.values import FrozenMap, Sku, positive_int, sku
@@ -157,73 +162,6 @@ class AllocationStrategy(Protocol):
         ...
 
 
-@attrs.frozen
-class _Request:
-    """A checked request: what can be covered, what is short, and the stock."""
-
-    covered: dict[Sku, int]
-    short: dict[Sku, int]
-    locations: tuple[StockLocationId, ...]
-    stock: dict[Sku, dict[StockLocationId, int]]
-
-
-def _count(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        msg = f"{field} must be an int, not {value!r}"
-        raise ValidationError(msg, field=field)
-    return max(value, 0)
-
-
-def _request(
-    wanted: Mapping[Sku, int],
-    available: Mapping[Sku, Mapping[StockLocationId, int]],
-    locations: Sequence[StockLocation],
-) -> _Request:
-    given: object = wanted  # checked at run time too, for untyped callers
-    if not isinstance(given, Mapping):
-        msg = f"wanted must map SKUs to quantities, not {given!r}"
-        raise ValidationError(msg, field="wanted")
-    request: dict[Sku, int] = {}
-    for code, quantity in wanted.items():
-        key = sku(code)
-        if key in request:
-            msg = f"{code!r} and another key both name the SKU {key!r}"
-            raise ValidationError(msg, field="wanted")
-        request[key] = positive_int(quantity, field="quantity")
-    places: object = locations
-    if isinstance(places, str | bytes) or not isinstance(places, Sequence):
-        msg = f"locations must be a sequence of StockLocation, not {places!r}"
-        raise ValidationError(msg, field="locations")
-    for place in places:
-        if not isinstance(place, StockLocation):
-            msg = f"locations must be StockLocation values, not {place!r}"
-            raise ValidationError(msg, field="locations")
-    ordered = tuple(
-        place.location_id for place in sorted(locations, key=lambda p: p.rank)
-    )
-    if len(set(ordered)) != len(ordered):
-        msg = "a stock location is listed twice"
-        raise ValidationError(msg, field="locations")
-    stocked: object = available
-    if not isinstance(stocked, Mapping):
-        msg = f"available must map SKUs to units per location, not {stocked!r}"
-        raise ValidationError(msg, field="available")
-    by_sku: dict[Sku, object] = {sku(code): units for code, units in stocked.items()}
-    stock: dict[Sku, dict[StockLocationId, int]] = {}
-    for key in request:
-        units = by_sku.get(key, {})
-        if not isinstance(units, Mapping):
-            msg = f"available[{key!r}] must map locations to units, not {units!r}"
-            raise ValidationError(msg, field="available")
-        here = {stock_location_id(place): count for place, count in units.items()}
-        stock[key] = {
-            place: _count(here.get(place, 0), "available") for place in ordered
-        }
-    covered = {key: min(n, sum(stock[key].values())) for key, n in request.items()}
-    short = {key: n - covered[key] for key, n in request.items() if n > covered[key]}
-    return _Request(covered, short, ordered, stock)
-
-
 def _plan(
     parts: Iterable[tuple[Sku, StockLocationId, int]], request: _Request
 ) -> AllocationPlan:
@@ -235,21 +173,6 @@ def _plan(
         ],
         short=request.short,
     )
-
-
-def _fill(
-    need: int, stock: Mapping[StockLocationId, int], places: Iterable[StockLocationId]
-) -> list[tuple[StockLocationId, int]]:
-    """Take ``need`` units from ``places`` in their order, each as far as it has."""
-    taken: list[tuple[StockLocationId, int]] = []
-    for place in places:
-        if need == 0:
-            break
-        take = min(need, stock[place])
-        if take:
-            taken.append((place, take))
-            need -= take
-    return taken
 
 
 def allocate_by_priority(
@@ -287,33 +210,6 @@ def allocate_by_priority(
     )
 
 
-def _assign(
-    request: _Request, chosen: Sequence[StockLocationId]
-) -> list[tuple[Sku, StockLocationId, int]] | None:
-    """Ship the covered request from ``chosen`` only, or ``None`` if it cannot.
-
-    A SKU that one chosen location can ship whole ships from the preferred
-    such location; only a SKU that none can ship whole is split, filled in
-    the order of preference.
-    """
-    parts: list[tuple[Sku, StockLocationId, int]] = []
-    for code, need in request.covered.items():
-        if need == 0:
-            continue
-        stock = request.stock[code]
-        if sum(stock[place] for place in chosen) < need:
-            return None
-        whole = next((place for place in chosen if stock[place] >= need), None)
-        if whole is not None:
-            parts.append((code, whole, need))
-        else:
-            parts.extend(
-                (code, place, quantity)
-                for place, quantity in _fill(need, stock, chosen)
-            )
-    return parts
-
-
 def allocate_fewest_shipments(
     wanted: Mapping[Sku, int],
     available: Mapping[Sku, Mapping[StockLocationId, int]],
@@ -330,9 +226,18 @@ def allocate_fewest_shipments(
     SKU ships whole from the preferred location that has all of it, or, if
     none has, is filled in the order of preference.
 
-    The search tries sets of one location, then of two, and so on, over the
-    locations that have any of the wanted SKUs: exact, and quick for the
-    handful of locations a shop has (it grows exponentially with their number).
+    The candidates are the locations that have any of the wanted SKUs. Up
+    to 12 of them, the search is exact: it
+    tries sets from the fewest locations that could cover the request (each
+    SKU needs at least as many as it takes of its largest stocks) upward,
+    and skips every set that cannot cover it. With more candidates an exact
+    search could take hours, so the plan is greedy: it takes the location
+    that covers the most units still wanted (the preferred one among
+    equals) until the request is covered, drops the locations the others
+    can do without, and never ships from more locations than filling by
+    priority would. A greedy plan still ships every unit that can be
+    shipped and never takes more than a location has, but may ship from
+    more locations than the fewest possible.
 
     >>> locations = [
     ...     StockLocation(location_id="berlin", name="Berlin", priority=1),
@@ -347,23 +252,7 @@ def allocate_fewest_shipments(
     [('A', 'hamburg', 3), ('B', 'hamburg', 1)]
     """
     request = _request(wanted, available, locations)
-    needed = [code for code, need in request.covered.items() if need > 0]
-    holders = [
-        place
-        for place in request.locations
-        if any(request.stock[code][place] > 0 for code in needed)
-    ]
-    for size in range(1, len(holders) + 1):
-        best: list[tuple[Sku, StockLocationId, int]] | None = None
-        for chosen in itertools.combinations(holders, size):
-            parts = _assign(request, chosen)
-            # Combinations come in the order of preference, so a later set
-            # replaces an earlier one only by splitting less.
-            if parts is not None and (best is None or len(parts) < len(best)):
-                best = parts
-        if best is not None:
-            return _plan(best, request)
-    return _plan([], request)
+    return _plan(_fewest_locations(request), request)
 
 
 @attrs.frozen

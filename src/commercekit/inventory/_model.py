@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import NewType
+from typing import Final, NewType
 
 import attrs
 
 from commercekit.errors import ValidationError
-from commercekit.values import Sku, as_utc, positive_int, sku
+from commercekit.values import Sku, as_utc, sku
 
 __all__ = [
+    "MAX_STOCK_QUANTITY",
     "MovementKind",
     "Reservation",
     "ReservationId",
@@ -22,6 +23,10 @@ __all__ = [
     "reservation_id",
     "stock_location_id",
 ]
+
+MAX_STOCK_QUANTITY: Final = 10**12
+"""The bound on every stock quantity and level (``commercekit.inventory``
+documents it)."""
 
 StockLocationId = NewType("StockLocationId", str)
 """A place that holds stock: a warehouse, a store, a supplier's drop-ship."""
@@ -43,6 +48,43 @@ def _identifier(value: object, field: str) -> str:
         )
         raise ValidationError(msg, field=field)
     return value
+
+
+def _stock_quantity(value: object, *, field: str, signed: bool = False) -> int:
+    """A number of units one call moves: 1 to ``MAX_STOCK_QUANTITY``.
+
+    With ``signed``, an adjustment's: not 0, of either sign, and at most
+    ``MAX_STOCK_QUANTITY`` units either way.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"{field} must be an int, not {value!r}"
+        raise ValidationError(msg, field=field)
+    if signed and value == 0:
+        msg = f"{field} must be a non-zero int, not {value!r}"
+        raise ValidationError(msg, field=field)
+    if not signed and value < 1:
+        msg = f"{field} must be a positive int, not {value!r}"
+        raise ValidationError(msg, field=field)
+    if abs(value) > MAX_STOCK_QUANTITY:
+        msg = (
+            f"{field} {value} is out of range: one call moves at most "
+            f"{MAX_STOCK_QUANTITY:_} units"
+        )
+        raise ValidationError(msg, field=field)
+    return value
+
+
+def _utc(value: object, field: str) -> datetime:
+    """``value`` as an instant in UTC; one that UTC cannot express is refused.
+
+    ``datetime.max`` west of UTC, or ``datetime.min`` east of it, lies
+    outside the years 1 to 9999 once in UTC.
+    """
+    try:
+        return as_utc(value, field=field)  # type: ignore[arg-type]
+    except OverflowError as exc:
+        msg = f"{field} {value!r} is out of range: it cannot be expressed in UTC"
+        raise ValidationError(msg, field=field) from exc
 
 
 def stock_location_id(value: str) -> StockLocationId:
@@ -90,27 +132,27 @@ def _count(_: object, attribute: attrs.Attribute[int], value: object) -> None:
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: object) -> None:
-    positive_int(value, field=attribute.name)
+    _stock_quantity(value, field=attribute.name)
 
 
 def _at(value: object) -> datetime:
-    return as_utc(value, field="at")  # type: ignore[arg-type]
+    return _utc(value, "at")
 
 
 def _reserved_at(value: object) -> datetime:
-    return as_utc(value, field="reserved_at")  # type: ignore[arg-type]
+    return _utc(value, "reserved_at")
 
 
 def _expires_at(value: object) -> datetime | None:
-    return None if value is None else as_utc(value, field="expires_at")  # type: ignore[arg-type]
+    return None if value is None else _utc(value, "expires_at")
 
 
 def _released_at(value: object) -> datetime | None:
-    return None if value is None else as_utc(value, field="released_at")  # type: ignore[arg-type]
+    return None if value is None else _utc(value, "released_at")
 
 
 def _committed_at(value: object) -> datetime | None:
-    return None if value is None else as_utc(value, field="committed_at")  # type: ignore[arg-type]
+    return None if value is None else _utc(value, "committed_at")
 
 
 class MovementKind(enum.StrEnum):
@@ -179,10 +221,8 @@ class StockLevel:
 def _quantity(
     instance: StockMovement, attribute: attrs.Attribute[int], value: object
 ) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value == 0:
-        msg = f"quantity must be a non-zero int, not {value!r}"
-        raise ValidationError(msg, field=attribute.name)
-    if value < 0 and instance.kind is not MovementKind.ADJUSTMENT:
+    quantity = _stock_quantity(value, field=attribute.name, signed=True)
+    if quantity < 0 and instance.kind is not MovementKind.ADJUSTMENT:
         msg = f"a {instance.kind} moves a positive quantity, not {value!r}"
         raise ValidationError(msg, field=attribute.name)
 

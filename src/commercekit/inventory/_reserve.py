@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from commercekit.errors import UsageError, ValidationError
+from commercekit.errors import DuplicateError, UsageError, ValidationError
 from commercekit.inventory._allocation import (
     AllocationPlan,
     AllocationStrategy,
     FewestShipments,
 )
+from commercekit.inventory._availability import _available, _units
 from commercekit.inventory._errors import InsufficientStockError
 from commercekit.inventory._events import StockReserved
 from commercekit.inventory._model import (
@@ -18,11 +19,12 @@ from commercekit.inventory._model import (
     ReservationKind,
     StockLocationId,
     _identifier,
+    _stock_quantity,
+    _utc,
     reservation_id,
 )
-from commercekit.inventory._ports import InventoryUnitOfWork
+from commercekit.inventory._ports import InventoryUnitOfWork, StockStore
 from commercekit.inventory._service_common import (
-    _available,
     _check_settings,
     _now,
     _ran_low,
@@ -30,7 +32,7 @@ from commercekit.inventory._service_common import (
 )
 from commercekit.inventory._settings import InventorySettings
 from commercekit.ports import Clock, IdFactory
-from commercekit.values import Sku, as_utc, positive_int, sku
+from commercekit.values import Sku, sku
 
 __all__ = ["reserve_stock"]
 
@@ -48,7 +50,7 @@ def _items(items: Mapping[str, int]) -> dict[Sku, int]:
         if key in wanted:
             msg = f"{code!r} and another key both name the SKU {key!r}"
             raise ValidationError(msg, field="items")
-        wanted[key] = positive_int(quantity, field="quantity")
+        wanted[key] = _stock_quantity(quantity, field="quantity")
     return wanted
 
 
@@ -63,14 +65,51 @@ def _expiry(
         if not isinstance(given, timedelta) or hold_for <= timedelta(0):
             msg = f"hold_for must be a positive timedelta, not {given!r}"
             raise ValidationError(msg, field="hold_for")
-        return now + hold_for
+        try:
+            return now + hold_for
+        except OverflowError as exc:
+            msg = (
+                f"hold_for {hold_for} is out of range: from {now.isoformat()} it "
+                "ends after the year 9999; give expires_at=None to hold for good"
+            )
+            raise ValidationError(msg, field="hold_for") from exc
     if expires_at is None:
         return None
-    instant = as_utc(expires_at, field="expires_at")
+    instant = _utc(expires_at, "expires_at")
     if instant <= now:
         msg = f"expires_at {instant.isoformat()} must come after now, {now.isoformat()}"
         raise ValidationError(msg, field="expires_at")
     return instant
+
+
+def _held(
+    store: StockStore, reference: str, wanted: Mapping[Sku, int]
+) -> list[Reservation] | None:
+    """The reference's active reservations if they hold ``wanted``; else none.
+
+    ``None`` when the reference holds nothing: reserve. Its active
+    reservations, SKU by SKU in the order of ``wanted``, when they hold
+    exactly the units wanted of each SKU: a retry, which reserves nothing.
+
+    Raises:
+        DuplicateError: if the reference holds other units.
+    """
+    active = [held for held in store.reservations_for(reference) if held.active]
+    if not active:
+        return None
+    holds: dict[Sku, int] = {}
+    for held in active:
+        holds[held.sku] = holds.get(held.sku, 0) + held.quantity
+    if holds != dict(wanted):
+        summary = ", ".join(f"{units} x {item}" for item, units in holds.items())
+        msg = (
+            f"{reference!r} holds other stock already ({summary}): release it "
+            f"first, with release_stock(reference={reference!r}), then reserve "
+            "again"
+        )
+        raise DuplicateError(msg, kind="stock reservation", key=reference)
+    order = {item: position for position, item in enumerate(wanted)}
+    return sorted(active, key=lambda held: order[held.sku])
 
 
 def _reserved(reservation: Reservation, kind: ReservationKind) -> StockReserved:
@@ -178,6 +217,17 @@ def reserve_stock(
     reservation and :class:`~commercekit.inventory.StockRanLow` for each SKU
     whose available units fell to its threshold or below, and commits.
 
+    **Idempotent per reference.** A checkout that reserved and committed but
+    lost the reply (a crash, a timeout) may call again with the same
+    ``reference`` and ``items``: if the reference's active reservations hold
+    exactly the units wanted of each SKU, they are returned as they are
+    (with their locations and expiry), and nothing is reserved, recorded or
+    committed. If they hold other units, the call is refused with
+    :class:`~commercekit.errors.DuplicateError`: release them first
+    (``release_stock(reference=...)``), then reserve again. Reservations of
+    the reference that were released (or expired and swept) or committed do
+    not count: a cart whose hold expired reserves anew.
+
     Args:
         items: SKUs to the units wanted (1 or more each).
         reference: The cart or order the units are held for.
@@ -191,14 +241,19 @@ def reserve_stock(
         strategy: Decides which locations ship.
 
     Returns:
-        The reservations made, SKU by SKU in the order of ``items``.
+        The reservations made (or, on a retry, held), SKU by SKU in the order
+        of ``items``.
 
     Raises:
+        DuplicateError: if ``reference`` holds active reservations of other
+            SKUs or quantities; nothing is reserved.
         InsufficientStockError: for the first SKU (in the order of ``items``)
             that is short and may not be backordered or preordered; it names
             the SKU, the units wanted and the units available over all the
             settings' locations. Nothing is reserved.
-        ValidationError: for bad items, a bad reference or expiry.
+        ValidationError: for bad items (a quantity below 1 or above
+            :data:`~commercekit.inventory.MAX_STOCK_QUANTITY`), a bad
+            reference or expiry.
         UsageError: for a strategy that breaks its contract.
     """
     wanted = _items(items)
@@ -208,6 +263,9 @@ def reserve_stock(
     expiry = _expiry(now, expires_at, hold_for)
     locations = settings.location_ids
     with uow:
+        held = _held(uow.stock, reference, wanted)
+        if held is not None:
+            return held  # a retry: left without a commit, nothing changed
         events = _recorder(uow)
         available = {item: _available(uow.stock, item, locations) for item in wanted}
         before = {item: sum(units.values()) for item, units in available.items()}
@@ -248,14 +306,14 @@ def reserve_stock(
                     # The plan asked for more than a location has: the
                     # strategy misjudged, or another unit of work took units
                     # since they were read (a store that lets them overlap).
-                    total = sum(_available(uow.stock, item, locations).values())
+                    total = _units(uow.stock, item, locations)
                     raise InsufficientStockError(
                         sku=item, wanted=quantity, available=total
                     ) from exc
                 made.append(reservation)
                 events.record(_reserved(reservation, kind))
         for item in wanted:
-            after = sum(_available(uow.stock, item, locations).values())
+            after = _units(uow.stock, item, locations)
             events.record_all(_ran_low(item, before[item], after, settings, now))
         uow.commit()
     return made

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from commercekit.catalog import Availability
 from commercekit.errors import ValidationError
+from commercekit.inventory._availability import _units, available_to_sell
 from commercekit.inventory._events import (
     ReleaseReason,
     StockAdjusted,
@@ -26,12 +27,12 @@ from commercekit.inventory._model import (
     ReservationId,
     StockLevel,
     _identifier,
+    _stock_quantity,
     reservation_id,
     stock_location_id,
 )
 from commercekit.inventory._ports import InventoryUnitOfWork, StockStore
 from commercekit.inventory._service_common import (
-    _available,
     _check_settings,
     _now,
     _ran_low,
@@ -39,7 +40,7 @@ from commercekit.inventory._service_common import (
 )
 from commercekit.inventory._settings import InventorySettings
 from commercekit.ports import Clock
-from commercekit.values import Sku, positive_int, sku
+from commercekit.values import Sku, sku
 
 __all__ = [
     "StockAvailability",
@@ -230,10 +231,12 @@ def receive_stock(
         The level at ``location`` after the receipt.
 
     Raises:
-        ValidationError: for a bad SKU, location or quantity.
+        ValidationError: for a bad SKU or location, a quantity below 1 or
+            above :data:`~commercekit.inventory.MAX_STOCK_QUANTITY`, or one
+            that would take on hand there past it.
     """
     code, place = sku(item), stock_location_id(location)
-    units = positive_int(quantity, field="quantity")
+    units = _stock_quantity(quantity, field="quantity")
     now = _now(clock)
     with uow:
         events = _recorder(uow)
@@ -273,18 +276,22 @@ def adjust_stock(
 
     Raises:
         InsufficientStockError: if on hand would go below what is reserved.
-        ValidationError: for a bad SKU, location, delta or an empty reason.
+        ValidationError: for a bad SKU or location, an empty reason, a delta
+            of 0 or of more than
+            :data:`~commercekit.inventory.MAX_STOCK_QUANTITY` units either
+            way, or one that would take on hand past it.
     """
     code, place = sku(item), stock_location_id(location)
+    units = _stock_quantity(delta, field="delta", signed=True)
     settings = _check_settings(settings)
     now = _now(clock)
     with uow:
         events = _recorder(uow)
-        before = sum(_available(uow.stock, code, settings.location_ids).values())
-        level = uow.stock.adjust(code, place, delta, at=now, reason=reason)
-        after = sum(_available(uow.stock, code, settings.location_ids).values())
+        before = _units(uow.stock, code, settings.location_ids)
+        level = uow.stock.adjust(code, place, units, at=now, reason=reason)
+        after = _units(uow.stock, code, settings.location_ids)
         events.record(
-            StockAdjusted(sku=code, location=place, delta=delta, reason=reason, at=now)
+            StockAdjusted(sku=code, location=place, delta=units, reason=reason, at=now)
         )
         events.record_all(_ran_low(code, before, after, settings, now))
         uow.commit()
@@ -296,8 +303,9 @@ class StockAvailability(Availability):
 
     A SKU is in stock when units of it are available at one of the
     settings' locations, or when its policy sells it beyond that now (a
-    backorder, or a preorder before the release). The cart and the search
-    use it to offer only what can be sold.
+    backorder, or a preorder before the release): when
+    :func:`~commercekit.inventory.available_to_sell` is ``None`` or above 0.
+    The cart and the search use it to offer only what can be sold.
 
     Each call of :meth:`in_stock` opens a block on ``uow``, reads, and leaves
     it without committing; give it a unit of work of its own, not one whose
@@ -324,15 +332,22 @@ class StockAvailability(Availability):
         """Return those of ``skus`` that can be sold now.
 
         Raises:
-            ValidationError: for a malformed SKU.
+            ValidationError: for a malformed SKU, or a single string in place
+                of a collection of SKUs (``in_stock(["SNEAKER-42"])``, not
+                ``in_stock("SNEAKER-42")``).
         """
+        given: object = skus  # checked at run time too, for untyped callers
+        if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+            msg = (
+                f"skus must be a collection of SKUs, such as [{given!r}], not {given!r}"
+            )
+            raise ValidationError(msg, field="skus")
         wanted = {sku(code) for code in skus}
         now = _now(self._clock)
         sellable: set[Sku] = set()
         with self._uow as uow:
             for item in sorted(wanted):
-                if self._settings.policy(item).shortfall(now) is not None or any(
-                    _available(uow.stock, item, self._settings.location_ids).values()
-                ):
+                units = available_to_sell(uow.stock, item, self._settings, now)
+                if units is None or units > 0:
                     sellable.add(item)
         return sellable

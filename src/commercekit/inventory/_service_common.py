@@ -1,4 +1,4 @@
-"""What the inventory services share: their event recorder and stock reads."""
+"""What the inventory services share: their event recorder and checks."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import attrs
 
 from commercekit.errors import ValidationError
 from commercekit.inventory._events import StockRanLow
-from commercekit.inventory._model import StockLocationId
-from commercekit.inventory._ports import InventoryUnitOfWork, StockStore
+from commercekit.inventory._model import _utc
+from commercekit.inventory._ports import InventoryUnitOfWork
 from commercekit.inventory._settings import InventorySettings
 from commercekit.ports import Clock, DomainEvent, EventRecorder
-from commercekit.values import Sku, as_utc
+from commercekit.values import Sku
 
 __all__: list[str] = []
 
@@ -34,7 +34,7 @@ def _recorder(uow: InventoryUnitOfWork) -> _Events:
 
 
 def _now(clock: Clock) -> datetime:
-    return as_utc(clock.now(), field="now")
+    return _utc(clock.now(), "now")
 
 
 def _check_settings(settings: object) -> InventorySettings:
@@ -42,13 +42,6 @@ def _check_settings(settings: object) -> InventorySettings:
         msg = f"settings must be InventorySettings, not {settings!r}"
         raise ValidationError(msg, field="settings")
     return settings
-
-
-def _available(
-    store: StockStore, item: Sku, locations: Iterable[StockLocationId]
-) -> dict[StockLocationId, int]:
-    """The units of ``item`` that can be reserved at each location (0 or more)."""
-    return {place: max(store.level(item, place).available, 0) for place in locations}
 
 
 def _ran_low(

@@ -18,9 +18,10 @@ from commercekit.inventory._model import (
     ReservationKind,
     StockLocationId,
     _identifier,
+    _utc,
     stock_location_id,
 )
-from commercekit.values import FrozenMap, Sku, as_utc, sku
+from commercekit.values import FrozenMap, Sku, sku
 
 __all__ = ["InventorySettings", "StockLocation", "StockPolicy"]
 
@@ -71,7 +72,7 @@ def _flag(_: object, attribute: attrs.Attribute[bool], value: object) -> None:
 
 
 def _available_from(value: object) -> datetime | None:
-    return None if value is None else as_utc(value, field="available_from")  # type: ignore[arg-type]
+    return None if value is None else _utc(value, "available_from")
 
 
 def _check_release(instance: StockPolicy, _: object, value: datetime | None) -> None:
@@ -130,7 +131,7 @@ class StockPolicy:
 
     def accepts_preorders(self, at: datetime) -> bool:
         """Whether a preorder is accepted at ``at``: allowed and not yet released."""
-        instant = as_utc(at, field="at")
+        instant = _utc(at, "at")
         return self.preorder and (
             self.available_from is None or instant < self.available_from
         )

@@ -10,8 +10,14 @@ from pathlib import Path
 import pytest
 
 from commercekit.adapters.sqlite import SQLiteDatabase, SQLiteUnitOfWork
-from commercekit.adapters.sqlite._inventory import _HELD_BY_ORDINARY
+from commercekit.adapters.sqlite._inventory import (
+    _ADD_ON_HAND,
+    _BACKORDER,
+    _HELD_BY_ORDINARY,
+)
+from commercekit.errors import ValidationError
 from commercekit.inventory import (
+    MAX_STOCK_QUANTITY,
     InsufficientStockError,
     MovementKind,
     ReservationId,
@@ -186,3 +192,45 @@ def test_a_backorder_commit_sums_the_active_reservations_by_index() -> None:
             "EXPLAIN QUERY PLAN " + _HELD_BY_ORDINARY, ("SNEAKER-42", "berlin")
         ).fetchall()
     assert "USING INDEX stock_reservations_active" in plan[0][3]
+
+
+def test_levels_stay_exact_integers_up_to_the_bound(tmp_path: Path) -> None:
+    """Two receipts of 2**62 once left on hand a REAL, 9.223372036854776e18,
+    and lost the next receipt. Now a level stops at MAX_STOCK_QUANTITY, and
+    the column holds an exact INTEGER there, however the adding is refused:
+    by the adapter's check, or by the conditional statement itself."""
+    database = SQLiteDatabase(tmp_path / "shop.sqlite3")
+    item = Sku("SNEAKER-42")
+    with SQLiteUnitOfWork(database) as uow:
+        with pytest.raises(ValidationError):
+            uow.stock.receive(item, BERLIN, 2**62, at=AT)
+        uow.stock.receive(item, BERLIN, MAX_STOCK_QUANTITY - 1, at=AT)
+        uow.stock.receive(item, BERLIN, 1, at=AT)
+        with pytest.raises(ValidationError) as info:
+            uow.stock.receive(item, BERLIN, 1, at=AT)
+        assert info.value.field == "quantity"
+        uow.commit()
+    assert rows(
+        database, "SELECT on_hand, typeof(on_hand), reserved FROM stock_levels"
+    ) == [(MAX_STOCK_QUANTITY, "integer", 0)]
+    assert rows(database, "SELECT count(*) FROM stock_movements") == [(2,)]
+    with SQLiteUnitOfWork(database) as uow:
+        # The statement adds nothing past the bound, whatever Python checked.
+        added = uow.connection.execute(
+            _ADD_ON_HAND,
+            {"sku": item, "location": BERLIN, "delta": 1, "most": MAX_STOCK_QUANTITY},
+        ).rowcount
+        assert added == 0
+        added = uow.connection.execute(
+            _BACKORDER,
+            {
+                "sku": item,
+                "location": BERLIN,
+                "quantity": MAX_STOCK_QUANTITY + 1,
+                "most": MAX_STOCK_QUANTITY,
+            },
+        ).rowcount
+        assert added == 0
+    assert rows(database, "SELECT on_hand, reserved FROM stock_levels") == [
+        (MAX_STOCK_QUANTITY, 0)
+    ]

@@ -291,3 +291,123 @@ def test_the_order_of_the_locations_given_does_not_matter(
         assert strategy.allocate(wanted, available, locations) == strategy.allocate(
             wanted, available, shuffled
         )
+
+
+# -- many locations ------------------------------------------------------------------
+
+
+def many(count: int) -> list[StockLocation]:
+    """``count`` locations ``s01``, ``s02``, ... preferred in that order."""
+    return [
+        StockLocation(location_id=f"s{n:02d}", name=f"Store {n}", priority=n)
+        for n in range(1, count + 1)
+    ]
+
+
+def test_forty_locations_with_one_unit_each_ship_forty_units() -> None:
+    """40 wanted, 1 unit at each of 40 locations: every location ships one.
+    An exhaustive search tries every set of 1 to 39 locations first (about
+    10**12 of them); the plan must come at once."""
+    places = many(40)
+    available = stock({"A": {place.location_id: 1 for place in places}})
+    plan = allocate_fewest_shipments(want({"A": 40}), available, places)
+    assert parts(plan) == [("A", place.location_id, 1) for place in places]
+    assert plan.complete
+    assert plan.shipments == 40
+
+
+def test_forty_locations_with_two_skus_ship_from_the_largest_first() -> None:
+    """40 locations with 1 A each, but s40 has 11 A and 5 B. 15 A and 5 B
+    wanted: s40 covers 16 of the 20 units, the most of any; the 4 A left
+    come one each from s01 to s04, the preferred of the rest. No location
+    has 15 A, so A is split over the five in order of preference; B ships
+    whole from s40. Five shipments, the fewest possible (11 + 1 + 1 + 1 + 1).
+    """
+    places = many(40)
+    table = {str(place.location_id): 1 for place in places} | {"s40": 11}
+    available = stock({"A": table, "B": {"s40": 5}})
+    plan = allocate_fewest_shipments(want({"A": 15, "B": 5}), available, places)
+    assert parts(plan) == [
+        ("A", "s01", 1),
+        ("A", "s02", 1),
+        ("A", "s03", 1),
+        ("A", "s04", 1),
+        ("A", "s40", 11),
+        ("B", "s40", 5),
+    ]
+    assert plan.shipments == 5
+
+
+def test_above_twelve_candidates_the_greedy_plan_drops_what_it_can_spare() -> None:
+    """Six SKUs, one unit each. t (preferred) has A, B, D, E; u has A, B, C;
+    v has D, E, F; ten more stores have one A each (13 candidates in all).
+    Taking the largest cover first takes t (4 units), then u for C and v
+    for F; t is then spare, as u and v have everything: two shipments."""
+    t = StockLocation(location_id="t", name="T", priority=0)
+    u = StockLocation(location_id="u", name="U", priority=1)
+    v = StockLocation(location_id="v", name="V", priority=2)
+    places = [t, u, v, *many(10)]
+    table = {
+        "A": {"t": 1, "u": 1, **{f"s{n:02d}": 1 for n in range(1, 11)}},
+        "B": {"t": 1, "u": 1},
+        "C": {"u": 1},
+        "D": {"t": 1, "v": 1},
+        "E": {"t": 1, "v": 1},
+        "F": {"v": 1},
+    }
+    wanted = want(dict.fromkeys(table, 1))
+    plan = allocate_fewest_shipments(wanted, stock(table), places)
+    assert parts(plan) == [
+        ("A", "u", 1),
+        ("B", "u", 1),
+        ("C", "u", 1),
+        ("D", "v", 1),
+        ("E", "v", 1),
+        ("F", "v", 1),
+    ]
+
+
+@st.composite
+def large_requests(
+    draw: st.DrawFn,
+) -> tuple[dict[Sku, int], Stock, list[StockLocation]]:
+    """13 to 24 locations (more than the exact search takes) with priorities
+    0 to 3; 1 to 4 SKUs, 1 to 40 units wanted each; -2 to 6 units available
+    at each location."""
+    count = draw(st.integers(13, 24))
+    locations = [
+        StockLocation(
+            location_id=f"s{n:02d}", name=f"s{n:02d}", priority=draw(st.integers(0, 3))
+        )
+        for n in range(count)
+    ]
+    items = draw(st.lists(st.sampled_from(SKUS), min_size=1, max_size=4, unique=True))
+    wanted = {Sku(item): draw(st.integers(1, 40)) for item in items}
+    available = {
+        Sku(item): {place.location_id: draw(st.integers(-2, 6)) for place in locations}
+        for item in items
+    }
+    return wanted, available, locations
+
+
+@given(large_requests(), st.randoms(use_true_random=False))
+def test_many_locations_still_ship_what_is_wanted_as_far_as_stock_goes(
+    request: tuple[dict[Sku, int], Stock, list[StockLocation]],
+    random: Random,
+) -> None:
+    """Above the exact search: every SKU gets the units wanted as far as the
+    stock goes, no location ships more than it has, never from more places
+    than by priority, and the order of the locations given does not matter."""
+    wanted, available, locations = request
+    plan = allocate_fewest_shipments(wanted, available, locations)
+    for item, quantity in wanted.items():
+        total = sum(max(n, 0) for n in available[item].values())
+        assert plan.allocated(item) == min(quantity, total)
+        assert plan.short.get(item, 0) == max(quantity - total, 0)
+    for part in plan.allocations:
+        assert 0 < part.quantity <= available[part.sku][part.location]
+    by_priority = allocate_by_priority(wanted, available, locations)
+    assert plan.shipments <= by_priority.shipments
+    shuffled = list(locations)
+    random.shuffle(shuffled)
+    assert allocate_fewest_shipments(wanted, available, shuffled) == plan

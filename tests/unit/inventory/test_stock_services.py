@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import attrs
@@ -13,12 +13,14 @@ from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
 from commercekit.adapters.sqlite import SQLiteDatabase, SQLiteUnitOfWork
 from commercekit.catalog import Availability
 from commercekit.errors import (
+    DuplicateError,
     InvalidTransitionError,
     NotFoundError,
     UsageError,
     ValidationError,
 )
 from commercekit.inventory import (
+    MAX_STOCK_QUANTITY,
     Allocation,
     AllocationPlan,
     ByPriority,
@@ -40,6 +42,7 @@ from commercekit.inventory import (
     StockReleased,
     StockReserved,
     adjust_stock,
+    available_to_sell,
     commit_stock,
     receive_stock,
     release_stock,
@@ -51,6 +54,8 @@ from commercekit.testing import FixedClock, RecordingPublisher, SequentialIds
 from commercekit.values import Sku
 
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)
+# The last instant of the year 9999 an hour west of UTC: past datetime.max in UTC.
+BEYOND_UTC = datetime.max.replace(tzinfo=timezone(timedelta(hours=-1)))
 RELEASE = START + timedelta(days=30)
 BERLIN = StockLocation(location_id="berlin", name="Berlin", priority=1)
 HAMBURG = StockLocation(location_id="hamburg", name="Hamburg", priority=2)
@@ -303,11 +308,109 @@ def test_the_expiry_is_given_as_an_instant_a_duration_or_not_at_all(
     shop.receive("SNEAKER", "berlin", 10)
     (held,) = shop.reserve({"SNEAKER": 1}, expires_at=START + timedelta(hours=1))
     assert held.expires_at == START + timedelta(hours=1)
-    (held,) = shop.reserve({"SNEAKER": 1}, hold_for=timedelta(minutes=20))
+    (held,) = shop.reserve(
+        {"SNEAKER": 1}, reference="cart-2", hold_for=timedelta(minutes=20)
+    )
     assert held.expires_at == START + timedelta(minutes=20)
     (held,) = shop.reserve({"SNEAKER": 1}, reference="order-1")
     assert held.expires_at is None
     assert held.reserved_at == START
+
+
+def test_a_retry_returns_the_reservations_held_and_reserves_nothing(
+    shop: Shop,
+) -> None:
+    """An order reserved 2 sneakers and 1 cap (both from Hamburg) and 2
+    boots (a backorder, never expiring), and committed; the reply was lost
+    and the checkout calls again, lines in another order. It gets the same
+    three reservations back, in the order it asked, and nothing more is
+    held, recorded or written to the ledger."""
+    shop.receive("SNEAKER", "berlin", 2)
+    shop.receive("SNEAKER", "hamburg", 5)
+    shop.receive("CAP", "hamburg", 6)
+    first = shop.reserve({"SNEAKER": 2, "CAP": 1, "BOOT": 2}, reference="order-1")
+    assert [r.reservation_id for r in first] == ["res-1", "res-2", "res-3"]
+    seen = len(shop.events)
+    again = shop.reserve(
+        {"BOOT": 2, "CAP": 1, "SNEAKER": 2},
+        reference="order-1",
+        hold_for=timedelta(minutes=5),
+    )
+    assert again == [first[2], first[1], first[0]]
+    assert summary(again) == [
+        ("BOOT", "berlin", 2, True),
+        ("CAP", "hamburg", 1, False),
+        ("SNEAKER", "hamburg", 2, False),
+    ]
+    # The original hold stands: no expiry, as first reserved.
+    assert [r.expires_at for r in again] == [None, None, None]
+    assert shop.events_since(seen) == []
+    assert shop.counts("SNEAKER") == (7, 2)
+    assert shop.counts("CAP") == (6, 1)
+    assert shop.counts("BOOT") == (0, 2)
+    assert shop.kinds("SNEAKER") == [
+        MovementKind.RECEIPT,
+        MovementKind.RECEIPT,
+        MovementKind.RESERVATION,
+    ]
+    # No ids were spent on the retry.
+    (other,) = shop.reserve({"CAP": 1}, reference="cart-2")
+    assert other.reservation_id == "res-4"
+
+
+def test_a_reference_that_holds_other_units_must_release_them_first(
+    shop: Shop,
+) -> None:
+    """cart-1 holds 2 sneakers; asking for 3, for 2 and a cap, or for a cap
+    alone is refused, naming the cart and the way out. Once released, the
+    cart reserves anew."""
+    shop.receive("SNEAKER", "berlin", 5)
+    shop.receive("CAP", "berlin", 5)
+    (held,) = shop.reserve({"SNEAKER": 2}, hold_for=timedelta(minutes=15))
+    seen = len(shop.events)
+    for other in ({"SNEAKER": 3}, {"SNEAKER": 2, "CAP": 1}, {"CAP": 1}):
+        with pytest.raises(DuplicateError) as info:
+            shop.reserve(other, hold_for=timedelta(minutes=15))
+        assert (info.value.kind, info.value.key) == ("stock reservation", "cart-1")
+        assert info.value.code == "duplicate"
+        assert "'cart-1'" in str(info.value)
+        assert "release_stock(reference='cart-1')" in str(info.value)
+    assert shop.events_since(seen) == []
+    assert shop.counts("SNEAKER") == (5, 2)
+    assert shop.counts("CAP") == (5, 0)
+    assert release_stock(reference="cart-1", uow=shop.uow(), clock=shop.clock) == [
+        held.reservation_id
+    ]
+    made = shop.reserve({"SNEAKER": 3})
+    assert summary(made) == [("SNEAKER", "berlin", 3, False)]
+    assert made[0].reservation_id != held.reservation_id
+    assert shop.counts("SNEAKER") == (5, 3)
+
+
+def test_only_active_reservations_of_the_reference_count(shop: Shop) -> None:
+    """order-1 holds 2 sneakers and a cap. The cap's reservation is released
+    by id: the 2 sneakers left active differ from {2 sneakers, 1 cap}, so a
+    retry of the whole order is refused. Once everything shipped, nothing
+    of order-1 is active, and reserving under it holds new units."""
+    shop.receive("SNEAKER", "berlin", 5)
+    shop.receive("CAP", "berlin", 5)
+    sneakers, cap = shop.reserve({"SNEAKER": 2, "CAP": 1}, reference="order-1")
+    release_stock(
+        reservation_ids=[cap.reservation_id], uow=shop.uow(), clock=shop.clock
+    )
+    with pytest.raises(DuplicateError):
+        shop.reserve({"SNEAKER": 2, "CAP": 1}, reference="order-1")
+    # The sneakers alone are what order-1 holds: a retry of them returns them.
+    assert shop.reserve({"SNEAKER": 2}, reference="order-1") == [sneakers]
+    commit_stock(reference="order-1", uow=shop.uow(), clock=shop.clock)
+    assert shop.counts("SNEAKER") == (3, 0)
+    made = shop.reserve({"SNEAKER": 2, "CAP": 1}, reference="order-1")
+    assert summary(made) == [
+        ("SNEAKER", "berlin", 2, False),
+        ("CAP", "berlin", 1, False),
+    ]
+    assert shop.counts("SNEAKER") == (3, 2)
+    assert shop.counts("CAP") == (5, 1)
 
 
 @pytest.mark.parametrize(
@@ -330,6 +433,12 @@ def test_the_expiry_is_given_as_an_instant_a_duration_or_not_at_all(
         ({"SNEAKER": 1}, {"expires_at": datetime(2026, 7, 1)}, "expires_at"),  # noqa: DTZ001
         ({"SNEAKER": 1}, {"hold_for": timedelta(0)}, "hold_for"),
         ({"SNEAKER": 1}, {"hold_for": 15}, "hold_for"),
+        # From 2026, a hold this long ends after the year 9999.
+        ({"SNEAKER": 1}, {"hold_for": timedelta.max}, "hold_for"),
+        ({"SNEAKER": 1}, {"hold_for": timedelta(days=3_000_000)}, "hold_for"),
+        ({"SNEAKER": 1}, {"expires_at": BEYOND_UTC}, "expires_at"),
+        ({"SNEAKER": MAX_STOCK_QUANTITY + 1}, {}, "quantity"),
+        ({"SNEAKER": 2**70}, {}, "quantity"),
         ({"SNEAKER": 1}, {"settings": {"locations": []}}, "settings"),
     ],
 )
@@ -418,7 +527,11 @@ def test_a_strategy_may_leave_a_backorder_sku_short(shop: Shop) -> None:
     ]
     shop.receive("SNEAKER", "hamburg", 5)
     with pytest.raises(InsufficientStockError) as info:
-        shop.reserve({"SNEAKER": 2}, strategy=Scripted(AllocationPlan(allocations=[])))
+        shop.reserve(
+            {"SNEAKER": 2},
+            reference="cart-2",
+            strategy=Scripted(AllocationPlan(allocations=[])),
+        )
     assert (info.value.wanted, info.value.available) == (2, 5)
 
 
@@ -564,6 +677,71 @@ def test_receiving_records_the_receipt(shop: Shop) -> None:
     assert len(shop.events) == 1
 
 
+def test_quantities_past_the_bound_are_refused(shop: Shop) -> None:
+    """One call moves at most MAX_STOCK_QUANTITY (10**12) units, and a level
+    holds at most that many: 2**62 twice, or 2**70, is a ValidationError
+    naming the argument, on both stores alike."""
+    too_many = MAX_STOCK_QUANTITY + 1
+    refused: list[tuple[str, Callable[[], object]]] = [
+        (
+            "quantity",
+            lambda: receive_stock(
+                "CAP", "berlin", 2**62, uow=shop.uow(), clock=shop.clock
+            ),
+        ),
+        (
+            "quantity",
+            lambda: receive_stock(
+                "CAP", "berlin", 2**70, uow=shop.uow(), clock=shop.clock
+            ),
+        ),
+        (
+            "quantity",
+            lambda: receive_stock(
+                "CAP", "berlin", too_many, uow=shop.uow(), clock=shop.clock
+            ),
+        ),
+    ]
+    refused += [
+        (
+            "delta",
+            lambda delta=delta: adjust_stock(  # type: ignore[misc]
+                "CAP",
+                "berlin",
+                delta,
+                reason="count",
+                uow=shop.uow(),
+                settings=SETTINGS,
+                clock=shop.clock,
+            ),
+        )
+        for delta in (too_many, -too_many, 2**70)
+    ]
+    for field, call in refused:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert info.value.field == field
+    assert shop.counts("CAP") == (0, 0)
+    assert shop.events == []
+    shop.receive("CAP", "berlin", MAX_STOCK_QUANTITY)
+    with pytest.raises(ValidationError) as info:
+        shop.receive("CAP", "berlin", 1)
+    assert info.value.field == "quantity"
+    with pytest.raises(ValidationError) as info:
+        adjust_stock(
+            "CAP",
+            "berlin",
+            1,
+            reason="found",
+            uow=shop.uow(),
+            settings=SETTINGS,
+            clock=shop.clock,
+        )
+    assert info.value.field == "delta"
+    assert shop.counts("CAP") == (MAX_STOCK_QUANTITY, 0)
+    assert len(shop.events) == 1
+
+
 # -- release, commit, sweep ----------------------------------------------------------
 
 
@@ -704,7 +882,9 @@ def test_committing_a_released_reservation_by_id_commits_nothing(shop: Shop) -> 
 def test_the_sweep_releases_expired_reservations(shop: Shop) -> None:
     shop.receive("SNEAKER", "berlin", 10)
     (early,) = shop.reserve({"SNEAKER": 1}, hold_for=timedelta(minutes=10))
-    (late,) = shop.reserve({"SNEAKER": 2}, hold_for=timedelta(minutes=30))
+    (late,) = shop.reserve(
+        {"SNEAKER": 2}, reference="cart-2", hold_for=timedelta(minutes=30)
+    )
     shop.reserve({"SNEAKER": 3}, reference="order-1")
     assert sweep_expired(uow=shop.uow(), clock=shop.clock) == []
     shop.clock.advance(timedelta(minutes=10))
@@ -748,6 +928,47 @@ def test_reserving_again_after_the_sweep_makes_new_reservations(shop: Shop) -> N
     assert shop.counts("SNEAKER") == (2, 2)
 
 
+@attrs.frozen
+class At:
+    """A clock that tells one instant, however extreme."""
+
+    instant: datetime
+
+    def now(self) -> datetime:
+        return self.instant
+
+
+def test_the_sweep_takes_the_last_instant_and_refuses_one_past_it(
+    shop: Shop,
+) -> None:
+    """At datetime.max (UTC) everything with an expiry is due; an instant
+    that UTC cannot express is a ValidationError, not an OverflowError."""
+    shop.receive("SNEAKER", "berlin", 10)
+    (cart,) = shop.reserve({"SNEAKER": 1}, hold_for=timedelta(minutes=10))
+    shop.reserve({"SNEAKER": 2}, reference="order-1")
+    first = datetime.min.replace(tzinfo=UTC)
+    assert sweep_expired(uow=shop.uow(), clock=At(first)) == []
+    with pytest.raises(ValidationError) as info:
+        sweep_expired(uow=shop.uow(), clock=At(BEYOND_UTC))
+    assert info.value.field == "now"
+    assert shop.counts("SNEAKER") == (10, 3)
+    last = datetime.max.replace(tzinfo=UTC)
+    assert sweep_expired(uow=shop.uow(), clock=At(last)) == [cart.reservation_id]
+    assert shop.counts("SNEAKER") == (10, 2)
+
+
+def test_a_hold_may_end_at_the_last_instant_but_not_after(shop: Shop) -> None:
+    last = datetime.max.replace(tzinfo=UTC)
+    shop.clock.set(last - timedelta(minutes=10))
+    shop.receive("SNEAKER", "berlin", 10)
+    (held,) = shop.reserve({"SNEAKER": 1}, hold_for=timedelta(minutes=10))
+    assert held.expires_at == last
+    with pytest.raises(ValidationError) as info:
+        shop.reserve({"SNEAKER": 1}, reference="cart-2", hold_for=timedelta(minutes=11))
+    assert info.value.field == "hold_for"
+    assert shop.counts("SNEAKER") == (10, 1)
+
+
 # -- availability for the catalog and the cart ---------------------------------------
 
 
@@ -770,3 +991,62 @@ def test_stock_availability_says_what_can_be_sold(shop: Shop) -> None:
         availability.in_stock([Sku("bad sku")])
     with pytest.raises(ValidationError):
         StockAvailability(shop.uow(), settings=None, clock=shop.clock)  # type: ignore[arg-type]
+
+
+def test_in_stock_refuses_a_single_sku_for_a_collection(shop: Shop) -> None:
+    """A str is a collection of letters: "SNEAKER" would ask after the SKUs
+    S, N, E, A, K and R. It is refused instead."""
+    shop.receive("S", "berlin", 1)
+    availability = StockAvailability(shop.uow(), settings=SETTINGS, clock=shop.clock)
+    for bad in ("SNEAKER", b"SNEAKER", 42):
+        with pytest.raises(ValidationError) as info:
+            availability.in_stock(bad)  # type: ignore[arg-type]
+        assert info.value.field == "skus"
+    assert availability.in_stock([Sku("SNEAKER"), Sku("S")]) == {"S"}
+
+
+def test_available_to_sell_sums_the_locations_in_play(shop: Shop) -> None:
+    """SNEAKER: Berlin 3 on hand, 2 of them held; Hamburg 1; the outlet's 5
+    are at no location in play: 1 + 1 = 2. GAME: preordered once in Berlin
+    (reserved 1, on hand 0, so -1 there), then 2 came in at Hamburg: before
+    the release it sells without limit (None); after it, Berlin counts as 0,
+    not -1, so 2. BOOT takes backorders: None. CAP, never received: 0."""
+    shop.receive("SNEAKER", "berlin", 3)
+    shop.receive("SNEAKER", "hamburg", 1)
+    shop.receive("SNEAKER", "outlet", 5)
+    shop.reserve({"SNEAKER": 2})
+    shop.reserve({"GAME": 1}, reference="cart-2")
+    shop.receive("GAME", "hamburg", 2)
+    with shop.uow() as uow:
+        assert available_to_sell(uow.stock, "SNEAKER", SETTINGS, START) == 2
+        assert available_to_sell(uow.stock, "GAME", SETTINGS, START) is None
+        assert available_to_sell(uow.stock, "GAME", SETTINGS, RELEASE) == 2
+        assert available_to_sell(uow.stock, "BOOT", SETTINGS, START) is None
+        assert available_to_sell(uow.stock, "CAP", SETTINGS, START) == 0
+        assert (
+            available_to_sell(
+                stock=uow.stock, sku="SNEAKER", settings=SETTINGS, at=RELEASE
+            )
+            == 2
+        )
+        bad_calls: list[tuple[str, Callable[[], object]]] = [
+            ("sku", lambda: available_to_sell(uow.stock, "bad sku", SETTINGS, START)),
+            (
+                "settings",
+                lambda: available_to_sell(uow.stock, "CAP", None, START),  # type: ignore[arg-type]
+            ),
+            (
+                "at",
+                lambda: available_to_sell(
+                    uow.stock,
+                    "CAP",
+                    SETTINGS,
+                    datetime(2026, 6, 1),  # noqa: DTZ001 - the point of the test
+                ),
+            ),
+            ("at", lambda: available_to_sell(uow.stock, "CAP", SETTINGS, BEYOND_UTC)),
+        ]
+        for field, call in bad_calls:
+            with pytest.raises(ValidationError) as info:
+                call()
+            assert info.value.field == field

@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING
 import attrs
 
 from commercekit.adapters._checks import (
-    _check_delta,
     _check_reason,
     _reservation_movement,
     _same_reservation,
 )
-from commercekit.adapters._stock import _check_reference, _StockIntake
+from commercekit.adapters._stock import (
+    _check_at,
+    _check_level,
+    _check_reference,
+    _check_stock_delta,
+    _StockIntake,
+)
 from commercekit.errors import InvalidTransitionError, NotFoundError
 from commercekit.inventory import (
     InsufficientStockError,
@@ -27,7 +32,7 @@ from commercekit.inventory import (
     stock_location_id,
 )
 from commercekit.inventory import reservation_id as _check_reservation_id
-from commercekit.values import Sku, as_utc
+from commercekit.values import Sku
 from commercekit.values import sku as _check_sku
 
 if TYPE_CHECKING:
@@ -90,6 +95,13 @@ class InMemoryStockStore(_StockIntake, StockStore):
 
     def _take_in(self, movement: StockMovement) -> StockLevel:
         on_hand, reserved = self._counts(movement.sku, movement.location)
+        _check_level(
+            on_hand + movement.quantity,
+            what="on hand",
+            item=movement.sku,
+            location=movement.location,
+            field="quantity",
+        )
         level = self._set(
             movement.sku, movement.location, on_hand + movement.quantity, reserved
         )
@@ -110,11 +122,18 @@ class InMemoryStockStore(_StockIntake, StockStore):
             sku=sku,
             location=location,
             kind=MovementKind.ADJUSTMENT,
-            quantity=_check_delta(delta),
+            quantity=_check_stock_delta(delta),
             reason=_check_reason(reason),
             at=at,
         )
         on_hand, reserved = self._counts(movement.sku, movement.location)
+        _check_level(
+            on_hand + movement.quantity,
+            what="on hand",
+            item=movement.sku,
+            location=movement.location,
+            field="delta",
+        )
         if on_hand + movement.quantity < reserved and movement.quantity < 0:
             raise InsufficientStockError(
                 sku=movement.sku,
@@ -181,6 +200,13 @@ class InMemoryStockStore(_StockIntake, StockStore):
                 available=max(on_hand - reserved, 0),
                 location=wanted.location,
             )
+        _check_level(
+            reserved + wanted.quantity,
+            what="reserved",
+            item=wanted.sku,
+            location=wanted.location,
+            field="quantity",
+        )
         self._set(wanted.sku, wanted.location, on_hand, reserved + wanted.quantity)
         self._uow.write(_RESERVATIONS, wanted.reservation_id, wanted)
         self._record(
@@ -193,7 +219,7 @@ class InMemoryStockStore(_StockIntake, StockStore):
         return self._release(reservation_id, at, "")
 
     def _release(self, key: str, at: datetime, reason: str) -> bool:
-        instant = as_utc(at, field="at")
+        instant = _check_at(at)
         stored = self._stored(_check_reservation_id(key))
         if not stored.active:
             return False
@@ -211,7 +237,7 @@ class InMemoryStockStore(_StockIntake, StockStore):
 
     def commit(self, reservation_id: ReservationId, *, at: datetime) -> Reservation:
         """Take a reservation's units off on hand: they were shipped."""
-        instant = as_utc(at, field="at")
+        instant = _check_at(at)
         stored = self._stored(_check_reservation_id(reservation_id))
         if stored.committed_at is not None:
             return stored
@@ -256,7 +282,7 @@ class InMemoryStockStore(_StockIntake, StockStore):
 
     def expire(self, at: datetime) -> list[ReservationId]:
         """Release the active reservations that expired by ``at``."""
-        instant = as_utc(at, field="at")
+        instant = _check_at(at)
         due = sorted(
             (stored.expires_at, stored.reservation_id)
             for _, stored in self._uow.rows(_RESERVATIONS)

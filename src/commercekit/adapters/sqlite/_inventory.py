@@ -9,12 +9,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from commercekit.adapters._checks import (
-    _check_delta,
     _check_reason,
     _reservation_movement,
     _same_reservation,
 )
-from commercekit.adapters._stock import _check_reference, _StockIntake
+from commercekit.adapters._stock import (
+    _check_at,
+    _check_level,
+    _check_reference,
+    _check_stock_delta,
+    _StockIntake,
+)
 from commercekit.adapters.sqlite._columns import (
     _instant,
     _optional_instant,
@@ -28,6 +33,7 @@ from commercekit.errors import (
     StorageError,
 )
 from commercekit.inventory import (
+    MAX_STOCK_QUANTITY,
     InsufficientStockError,
     MovementKind,
     Reservation,
@@ -39,7 +45,7 @@ from commercekit.inventory import (
     stock_location_id,
 )
 from commercekit.inventory import reservation_id as _check_reservation_id
-from commercekit.values import Sku, as_utc
+from commercekit.values import Sku
 from commercekit.values import sku as _check_sku
 
 if TYPE_CHECKING:
@@ -47,9 +53,12 @@ if TYPE_CHECKING:
 
 __all__ = ["SQLiteStockStore"]
 
+# Adds units to on hand only while it stays within the bound (a new row's
+# :delta is within it already); the row count says whether it added.
 _ADD_ON_HAND = (
     "INSERT INTO stock_levels (sku, location, on_hand) VALUES (:sku, :location, "
-    ":delta) ON CONFLICT (sku, location) DO UPDATE SET on_hand = on_hand + :delta"
+    ":delta) ON CONFLICT (sku, location) DO UPDATE SET on_hand = on_hand + :delta "
+    "WHERE on_hand + :delta <= :most"
 )
 
 # Removes units from on hand only where the reserved ones stay covered.
@@ -69,7 +78,8 @@ _RESERVE = (
 _BACKORDER = (
     "INSERT INTO stock_levels (sku, location, reserved) "
     "VALUES (:sku, :location, :quantity) "
-    "ON CONFLICT (sku, location) DO UPDATE SET reserved = reserved + :quantity"
+    "ON CONFLICT (sku, location) DO UPDATE SET reserved = reserved + :quantity "
+    "WHERE reserved + :quantity <= :most"
 )
 
 _SHIP = (
@@ -116,7 +126,10 @@ class SQLiteStockStore(_StockIntake, StockStore):
     refusal leaves nothing behind and the block can go on. :meth:`reserve`
     is a conditional ``UPDATE stock_levels SET reserved = reserved + ?
     WHERE ... AND on_hand - reserved >= ?`` checked by its row count: the
-    database itself never reserves a unit that is not available.
+    database itself never reserves a unit that is not available. Additions
+    to on hand and backorders are conditional the same way, so no level
+    passes :data:`~commercekit.inventory.MAX_STOCK_QUANTITY` (SQLite would
+    store a sum past its 64-bit integers as an inexact ``REAL``).
 
     Args:
         uow: The unit of work whose connection the store uses.
@@ -196,18 +209,36 @@ class SQLiteStockStore(_StockIntake, StockStore):
             raise NotFoundError(kind="stock reservation", key=key)
         return _reservation(row)
 
+    def _add_on_hand(
+        self, conn: sqlite3.Connection, movement: StockMovement, field: str
+    ) -> None:
+        """Add a movement's units to on hand, if it stays within the bound."""
+        added = conn.execute(
+            _ADD_ON_HAND,
+            {
+                "sku": movement.sku,
+                "location": movement.location,
+                "delta": movement.quantity,
+                "most": MAX_STOCK_QUANTITY,
+            },
+        ).rowcount
+        if added != 1:
+            on_hand, _ = self._counts(conn, movement.sku, movement.location)
+            _check_level(
+                on_hand + movement.quantity,
+                what="on hand",
+                item=movement.sku,
+                location=movement.location,
+                field=field,
+            )
+            msg = f"on hand of SKU {movement.sku} did not change"
+            raise StorageError(msg)
+
     # -- levels ----------------------------------------------------------------
 
     def _take_in(self, movement: StockMovement) -> StockLevel:
         with self._atomic() as conn:
-            conn.execute(
-                _ADD_ON_HAND,
-                {
-                    "sku": movement.sku,
-                    "location": movement.location,
-                    "delta": movement.quantity,
-                },
-            )
+            self._add_on_hand(conn, movement, "quantity")
             self._record(conn, movement)
             return self._level(conn, movement.sku, movement.location)
 
@@ -225,7 +256,7 @@ class SQLiteStockStore(_StockIntake, StockStore):
             sku=sku,
             location=location,
             kind=MovementKind.ADJUSTMENT,
-            quantity=_check_delta(delta),
+            quantity=_check_stock_delta(delta),
             reason=_check_reason(reason),
             at=at,
         )
@@ -236,7 +267,7 @@ class SQLiteStockStore(_StockIntake, StockStore):
         }
         with self._atomic() as conn:
             if movement.quantity > 0:
-                conn.execute(_ADD_ON_HAND, where)
+                self._add_on_hand(conn, movement, "delta")
             elif conn.execute(_REMOVE_ON_HAND, where).rowcount != 1:
                 on_hand, reserved = self._counts(conn, movement.sku, movement.location)
                 raise InsufficientStockError(
@@ -293,6 +324,7 @@ class SQLiteStockStore(_StockIntake, StockStore):
             "sku": wanted.sku,
             "location": wanted.location,
             "quantity": wanted.quantity,
+            "most": MAX_STOCK_QUANTITY,
         }
         with self._atomic() as conn:
             with contextlib.suppress(NotFoundError):
@@ -300,7 +332,17 @@ class SQLiteStockStore(_StockIntake, StockStore):
                     self._fetch(conn, wanted.reservation_id), wanted
                 )
             if wanted.backorder:
-                conn.execute(_BACKORDER, where)
+                if conn.execute(_BACKORDER, where).rowcount != 1:
+                    _, reserved = self._counts(conn, wanted.sku, wanted.location)
+                    _check_level(
+                        reserved + wanted.quantity,
+                        what="reserved",
+                        item=wanted.sku,
+                        location=wanted.location,
+                        field="quantity",
+                    )
+                    msg = f"reserved of SKU {wanted.sku} did not change"
+                    raise StorageError(msg)
             elif conn.execute(_RESERVE, where).rowcount != 1:
                 on_hand, reserved = self._counts(conn, wanted.sku, wanted.location)
                 raise InsufficientStockError(
@@ -334,7 +376,7 @@ class SQLiteStockStore(_StockIntake, StockStore):
     def release(self, reservation_id: ReservationId, *, at: datetime) -> bool:
         """End an active reservation unused; whether it was active."""
         key = _check_reservation_id(reservation_id)
-        instant = as_utc(at, field="at")
+        instant = _check_at(at)
         with self._atomic() as conn:
             return self._release(conn, self._fetch(conn, key), instant, "")
 
@@ -365,7 +407,7 @@ class SQLiteStockStore(_StockIntake, StockStore):
     def commit(self, reservation_id: ReservationId, *, at: datetime) -> Reservation:
         """Take a reservation's units off on hand: they were shipped."""
         key = _check_reservation_id(reservation_id)
-        instant = as_utc(at, field="at")
+        instant = _check_at(at)
         with self._atomic() as conn:
             stored = self._fetch(conn, key)
             if stored.committed_at is not None:
@@ -418,7 +460,7 @@ class SQLiteStockStore(_StockIntake, StockStore):
 
     def expire(self, at: datetime) -> list[ReservationId]:
         """Release the active reservations that expired by ``at``."""
-        instant = as_utc(at, field="at")
+        instant = _check_at(at)
         released: list[ReservationId] = []
         with self._atomic() as conn:
             rows = conn.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import abc
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import attrs
@@ -21,6 +21,7 @@ from commercekit.errors import (
     ValidationError,
 )
 from commercekit.inventory import (
+    MAX_STOCK_QUANTITY,
     InsufficientStockError,
     InventoryUnitOfWork,
     MovementKind,
@@ -41,6 +42,8 @@ _LATER = _AT + timedelta(minutes=30)
 _SKU = Sku("SNEAKER-42")
 _BERLIN = StockLocationId("berlin")
 _HAMBURG = StockLocationId("hamburg")
+# The last instant of the year 9999 an hour west of UTC: past datetime.max in UTC.
+_BEYOND_UTC = datetime.max.replace(tzinfo=timezone(timedelta(hours=-1)))
 
 
 class StockStoreContract(abc.ABC):
@@ -261,6 +264,8 @@ class StockStoreContract(abc.ABC):
                 ),
                 lambda: uow.stock.release(ReservationId(""), at=_AT),
                 lambda: uow.stock.expire(naive),
+                lambda: uow.stock.expire(_BEYOND_UTC),
+                lambda: uow.stock.receive(_SKU, _BERLIN, 1, at=_BEYOND_UTC),
             ]
             for call in bad_calls:
                 with pytest.raises(ValidationError):
@@ -269,6 +274,128 @@ class StockStoreContract(abc.ABC):
         assert self._counts(new_uow, None) == (0, 0, 0)
         with new_uow() as uow:
             assert uow.stock.movements(_SKU) == []
+
+    def test_quantities_past_the_bound_are_refused(
+        self, new_uow: InventoryUnitOfWorkFactory
+    ) -> None:
+        """No call moves more than ``MAX_STOCK_QUANTITY`` units (10**12).
+
+        Python's ints have no limit but a SQLite column's do: 2**62 twice
+        would pass its 64-bit integers, 2**70 cannot be stored at all. Every
+        store refuses them the same way, naming the argument.
+        """
+        too_many = MAX_STOCK_QUANTITY + 1
+        with new_uow() as uow:
+            calls: list[tuple[str, Callable[[], object]]] = [
+                ("quantity", lambda: uow.stock.receive(_SKU, _BERLIN, 2**62, at=_AT)),
+                ("quantity", lambda: uow.stock.receive(_SKU, _BERLIN, 2**70, at=_AT)),
+                (
+                    "quantity",
+                    lambda: uow.stock.receive(_SKU, _BERLIN, too_many, at=_AT),
+                ),
+                (
+                    "quantity",
+                    lambda: uow.stock.receive_return(
+                        _SKU, _BERLIN, too_many, at=_AT, reference="ret-1"
+                    ),
+                ),
+                (
+                    "delta",
+                    lambda: uow.stock.adjust(
+                        _SKU, _BERLIN, too_many, at=_AT, reason="count"
+                    ),
+                ),
+                (
+                    "delta",
+                    lambda: uow.stock.adjust(
+                        _SKU, _BERLIN, -too_many, at=_AT, reason="count"
+                    ),
+                ),
+                (
+                    "delta",
+                    lambda: uow.stock.adjust(
+                        _SKU, _BERLIN, 2**70, at=_AT, reason="count"
+                    ),
+                ),
+                (
+                    "quantity",
+                    lambda: uow.stock.reserve(
+                        _SKU,
+                        too_many,
+                        reservation_id=ReservationId("res-1"),
+                        reference="cart-1",
+                        location=_BERLIN,
+                        expires_at=None,
+                        at=_AT,
+                        backorder=True,
+                    ),
+                ),
+            ]
+            for field, call in calls:
+                with pytest.raises(ValidationError) as info:
+                    call()
+                assert info.value.field == field
+            uow.commit()
+        assert self._counts(new_uow) == (0, 0, 0)
+        with new_uow() as uow:
+            assert uow.stock.movements(_SKU) == []
+
+    def test_a_level_never_passes_the_bound(
+        self, new_uow: InventoryUnitOfWorkFactory
+    ) -> None:
+        """On hand and reserved at a location stop at ``MAX_STOCK_QUANTITY``.
+
+        Berlin receives the most one level holds; one more unit, received,
+        returned or found, is refused, and the block goes on. Hamburg
+        backorders the most; one more is refused too.
+        """
+        most = MAX_STOCK_QUANTITY
+        self._receive(new_uow, most)
+        with new_uow() as uow:
+            refused: list[tuple[str, Callable[[], object]]] = [
+                ("quantity", lambda: uow.stock.receive(_SKU, _BERLIN, 1, at=_AT)),
+                (
+                    "quantity",
+                    lambda: uow.stock.receive_return(
+                        _SKU, _BERLIN, 1, at=_AT, reference="ret-1"
+                    ),
+                ),
+                (
+                    "delta",
+                    lambda: uow.stock.adjust(_SKU, _BERLIN, 1, at=_AT, reason="found"),
+                ),
+            ]
+            for field, call in refused:
+                with pytest.raises(ValidationError) as info:
+                    call()
+                assert info.value.field == field
+            lost = uow.stock.adjust(_SKU, _BERLIN, -1, at=_AT, reason="lost")
+            assert lost.on_hand == most - 1
+            assert uow.stock.receive(_SKU, _BERLIN, 1, at=_AT).on_hand == most
+            uow.commit()
+        assert self._counts(new_uow) == (most, 0, most)
+        self._reserve(new_uow, "res-1", most, expires_at=None)
+        assert self._counts(new_uow) == (most, most, 0)
+        self._reserve(new_uow, "pre-1", most, location=_HAMBURG, backorder=True)
+        with new_uow() as uow:
+            with pytest.raises(ValidationError) as info:
+                uow.stock.reserve(
+                    _SKU,
+                    1,
+                    reservation_id=ReservationId("pre-2"),
+                    reference="cart-2",
+                    location=_HAMBURG,
+                    expires_at=None,
+                    at=_AT,
+                    backorder=True,
+                )
+            assert info.value.field == "quantity"
+            with pytest.raises(NotFoundError):
+                uow.stock.reservation(ReservationId("pre-2"))
+            uow.commit()
+        assert self._counts(new_uow, _HAMBURG) == (0, most, -most)
+        assert self._counts(new_uow, None) == (most, 2 * most, -most)
+        self._explained(new_uow)
 
     # -- reservations -----------------------------------------------------------
 
@@ -558,6 +685,30 @@ class StockStoreContract(abc.ABC):
             ("a-late", "expired"),
             ("b-late", "expired"),
         ]
+        self._explained(new_uow)
+
+    def test_the_sweep_takes_the_first_and_the_last_instant(
+        self, new_uow: InventoryUnitOfWorkFactory
+    ) -> None:
+        """The sweep at the first and the last instant a datetime holds.
+
+        ``datetime.min`` releases nothing; ``datetime.max`` (UTC) every
+        reservation with an expiry, even one that expires at that instant.
+        """
+        first = datetime.min.replace(tzinfo=UTC)
+        last = datetime.max.replace(tzinfo=UTC)
+        self._receive(new_uow, 10)
+        self._reserve(new_uow, "soon", 1)
+        self._reserve(new_uow, "at-the-end", 2, expires_at=last)
+        self._reserve(new_uow, "never", 3, expires_at=None)
+        with new_uow() as uow:
+            assert uow.stock.expire(first) == []
+            assert uow.stock.expire(last) == ["soon", "at-the-end"]
+            assert uow.stock.reservation(ReservationId("at-the-end")).released_at == (
+                last
+            )
+            uow.commit()
+        assert self._counts(new_uow) == (10, 3, 7)
         self._explained(new_uow)
 
     # -- transactions ------------------------------------------------------------
