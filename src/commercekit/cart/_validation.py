@@ -19,7 +19,11 @@ from commercekit.cart._pricing import (
 )
 from commercekit.catalog import Product, ProductId, Variant
 from commercekit.errors import CurrencyMismatchError, NotFoundError, ValidationError
-from commercekit.inventory import InventorySettings, InventoryUnitOfWork
+from commercekit.inventory import (
+    InventorySettings,
+    InventoryUnitOfWork,
+    available_to_sell,
+)
 from commercekit.money import Money
 from commercekit.pricing import PriceBreakdown, PriceNotFoundError
 from commercekit.pricing import ShippingMethodUnavailableError as _Unshippable
@@ -176,31 +180,22 @@ class CartValidation:
         return [problem for problem in self.problems if problem.key == key]
 
 
-def _available(
-    uow: InventoryUnitOfWork, inventory: InventorySettings, code: Sku
-) -> int:
-    return sum(
-        max(uow.stock.level(code, location).available, 0)
-        for location in inventory.location_ids
-    )
-
-
 class _Stock:
-    """Availability of SKUs at one instant, read once per SKU."""
+    """What can be sold of each SKU at one instant, read once per SKU."""
 
     def __init__(
         self, uow: InventoryUnitOfWork, inventory: InventorySettings, at: datetime
     ) -> None:
         self._uow, self._inventory, self._at = uow, inventory, at
-        self._seen: dict[Sku, int] = {}
+        self._seen: dict[Sku, int | None] = {}
 
-    def available(self, code: Sku) -> int:
+    def available(self, code: Sku) -> int | None:
+        """Units that can be sold, ``None`` for no limit (see available_to_sell)."""
         if code not in self._seen:
-            self._seen[code] = _available(self._uow, self._inventory, code)
+            self._seen[code] = available_to_sell(
+                self._uow.stock, code, self._inventory, self._at
+            )
         return self._seen[code]
-
-    def unlimited(self, code: Sku) -> bool:
-        return self._inventory.policy(code).shortfall(self._at) is not None
 
 
 def _closeness(wanted: Variant, other: Variant) -> int:
@@ -238,9 +233,8 @@ def _alternatives(
     for owner, other, relation in candidates:
         if other.sku in in_cart or not owner.active:
             continue
-        unlimited = stock.unlimited(other.sku)
         available = stock.available(other.sku)
-        if available <= 0 and not unlimited:
+        if available is not None and available <= 0:
             continue
         found.append(
             Alternative(
@@ -249,7 +243,7 @@ def _alternatives(
                 name=owner.name.get(locale),
                 options=FrozenMap(other.options),
                 relation=relation,
-                available=None if unlimited else available,
+                available=available,
             )
         )
         if len(found) == limit:
@@ -299,10 +293,8 @@ def _line_problems(
                 )
             )
             continue
-        if stock.unlimited(line.sku):
-            continue
         available = stock.available(line.sku)
-        if available >= line.quantity:
+        if available is None or available >= line.quantity:
             continue
         code = (
             ProblemCode.OUT_OF_STOCK if available == 0 else ProblemCode.PARTLY_AVAILABLE
@@ -450,11 +442,13 @@ def validate_cart(
       locations in play (``inventory.locations``): ``out_of_stock`` when
       none is, ``partly_available`` with the units there are; a SKU whose
       :class:`~commercekit.inventory.StockPolicy` takes backorders or
-      preorders is never short. An out-of-stock line comes with up to
-      ``alternatives`` in-stock variants: the same product's other variants
-      first (those that share most options with it first: the same sneaker
-      in size 43 before another color), then the related products'
-      variants; none already in the cart;
+      preorders is never short (the rule of
+      :func:`~commercekit.inventory.available_to_sell`). Such a line, and an
+      unavailable product's, comes with up to ``alternatives`` variants that
+      can be sold: the same product's other variants first (those sharing
+      more options with it first, then in catalog order; none for an
+      inactive product), then the related products' variants; none already
+      in the cart, none for a SKU the catalog no longer knows;
     * every catalog SKU has a price (``price_missing``), and a line whose
       unit price is not the one the customer saw when adding it says so
       (``price_changed``, with both prices);
