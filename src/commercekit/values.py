@@ -34,6 +34,7 @@ __all__ = [
     "TaxCategory",
     "as_utc",
     "country_code",
+    "identifier",
     "personal",
     "personal_fields",
     "positive_int",
@@ -150,7 +151,8 @@ def as_utc(value: datetime, *, field: str = "instant") -> datetime:
         field: The argument's name, for the error message.
 
     Raises:
-        ValidationError: if ``value`` is not a datetime or is naive.
+        ValidationError: if ``value`` is not a datetime, is naive, or lies
+            past the calendar's end once in UTC.
 
     >>> from datetime import datetime, timezone, timedelta
     >>> as_utc(datetime(2020, 7, 1, tzinfo=timezone(timedelta(hours=2))))
@@ -166,7 +168,11 @@ def as_utc(value: datetime, *, field: str = "instant") -> datetime:
             "datetime, such as datetime.now(UTC)"
         )
         raise ValidationError(msg, field=field)
-    return checked.astimezone(UTC)
+    try:
+        return checked.astimezone(UTC)
+    except OverflowError as exc:
+        msg = f"{field} {checked.isoformat()} cannot be expressed in UTC"
+        raise ValidationError(msg, field=field) from exc
 
 
 def positive_int(value: object, *, field: str) -> int:
@@ -182,6 +188,38 @@ def positive_int(value: object, *, field: str) -> int:
         msg = f"{field} must be a positive int, not {value!r}"
         raise ValidationError(msg, field=field)
     return value
+
+
+def identifier(value: object, *, field: str) -> str:
+    """Check an identifier or code: non-empty printable text, no surrounding space.
+
+    The rule of every id and code commercekit takes (a cart's id, a stock
+    location, a shipping method's code, a reservation's reference), so that
+    all of them refuse the same input with the same words.
+
+    Args:
+        value: The identifier.
+        field: The argument's name, for the error.
+
+    Raises:
+        ValidationError: for anything else: not text, empty, a space or a
+            control character at either end, a line break inside.
+
+    >>> identifier("cart-1", field="cart_id")
+    'cart-1'
+    """
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or value != value.strip()
+        or not value.isprintable()
+    ):
+        msg = (
+            f"{field} must be non-empty printable text without surrounding "
+            f"space, not {value!r}"
+        )
+        raise ValidationError(msg, field=field)
+    return str(value)
 
 
 CountryCode = NewType("CountryCode", str)

@@ -13,25 +13,14 @@ from commercekit.inventory import (
     StockLocationId,
     StockMovement,
 )
-from commercekit.values import Sku, as_utc
+from commercekit.values import Sku, as_utc, identifier
 
 __all__: list[str] = []
 
 
 def _check_reference(value: object) -> str:
     """A reservation's reference (a cart or an order) as the stores take it."""
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or value != value.strip()
-        or not value.isprintable()
-    ):
-        msg = (
-            "reference must be non-empty printable text without surrounding "
-            f"space, not {value!r}"
-        )
-        raise ValidationError(msg, field="reference")
-    return value
+    return identifier(value, field="reference")
 
 
 def _check_at(value: object) -> datetime:

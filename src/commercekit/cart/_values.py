@@ -9,7 +9,7 @@ import attrs
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, as_money
-from commercekit.values import Sku, as_utc, positive_int, sku
+from commercekit.values import Sku, as_utc, identifier, positive_int, sku
 
 __all__ = [
     "CartId",
@@ -58,18 +58,7 @@ def wishlist_id(value: str) -> WishlistId:
 
 
 def _identifier(value: object, field: str) -> str:
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or value != value.strip()
-        or not value.isprintable()
-    ):
-        msg = (
-            f"{field} must be non-empty printable text without surrounding "
-            f"space, not {value!r}"
-        )
-        raise ValidationError(msg, field=field)
-    return value
+    return identifier(value, field=field)
 
 
 def _text(value: object, field: str) -> str:

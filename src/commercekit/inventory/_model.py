@@ -9,7 +9,7 @@ from typing import Final, NewType
 import attrs
 
 from commercekit.errors import ValidationError
-from commercekit.values import Sku, as_utc, sku
+from commercekit.values import Sku, as_utc, identifier, sku
 
 __all__ = [
     "MAX_STOCK_QUANTITY",
@@ -36,18 +36,7 @@ ReservationId = NewType("ReservationId", str)
 
 
 def _identifier(value: object, field: str) -> str:
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or value != value.strip()
-        or not value.isprintable()
-    ):
-        msg = (
-            f"{field} must be non-empty printable text without surrounding "
-            f"space, not {value!r}"
-        )
-        raise ValidationError(msg, field=field)
-    return value
+    return identifier(value, field=field)
 
 
 def _stock_quantity(value: object, *, field: str, signed: bool = False) -> int:

@@ -14,25 +14,14 @@ import attrs
 from commercekit.errors import CurrencyMismatchError, ValidationError
 from commercekit.money import _EXACT, Money, minor_units
 from commercekit.pricing._checks import _as_money, _is_optional_text
-from commercekit.values import CountryCode, country_code
+from commercekit.values import CountryCode, country_code, identifier
 
 __all__ = ["ShippingQuote", "ShippingRates", "ShippingRequest"]
 
 
 def _code(value: object, field: str) -> str:
     """A code: non-empty printable text without surrounding space."""
-    if (
-        not isinstance(value, str)
-        or not value.strip()
-        or value != value.strip()
-        or not value.isprintable()
-    ):
-        msg = (
-            f"{field} must be non-empty printable text without surrounding "
-            f"space, such as 'standard', not {value!r}"
-        )
-        raise ValidationError(msg, field=field)
-    return str(value)
+    return identifier(value, field=field)
 
 
 def _name(value: object, field: str = "name") -> str:
