@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar, Generic, Protocol, TypeVar
 
 import pytest
 
@@ -139,7 +140,213 @@ def _outbox(new_uow: CartUnitOfWorkFactory) -> list[DomainEvent]:
     return publisher.events
 
 
-class CartRepositoryContract(abc.ABC):
+_A = TypeVar("_A", bound=Cart | Wishlist)
+
+
+class _Repository(Protocol[_A]):
+    """What the cart and the wishlist repositories have alike."""
+
+    def add(self, aggregate: _A, /) -> None: ...
+
+    def get(self, key: str, /) -> _A: ...
+
+    def save(self, aggregate: _A, /) -> None: ...
+
+    def remove(self, key: str, /, *, expected_version: int | None = None) -> None: ...
+
+    def for_customer(self, customer_id: str, /) -> _A | None: ...
+
+
+class _AggregateRepositoryContract(abc.ABC, Generic[_A]):
+    """What the cart and the wishlist repositories must both do.
+
+    A suite for one of them says, through the hooks below, which repository
+    it checks and how to make and change what that one stores; it keeps the
+    tests only its own repository has. The tests here run for both, and the
+    ``_check_...`` methods are the bodies of tests whose names say the kind.
+    """
+
+    _kind: ClassVar[str]
+    """The ``kind`` of the errors, and the start of the id field's name."""
+    _prefix: ClassVar[str]
+    """How the ids of the samples start: ``c`` for ``c-1``."""
+
+    @abc.abstractmethod
+    def make_cart_uow_factory(self, tmp_path: Path) -> CartUnitOfWorkFactory:
+        """Return a maker of cart units of work over a new, empty store."""
+
+    @abc.abstractmethod
+    def _repository(self, uow: CartUnitOfWork) -> _Repository[_A]:
+        """The repository the suite checks, of this unit of work."""
+
+    @abc.abstractmethod
+    def _sample(self, key: str, *, customer_id: str | None = None) -> _A:
+        """A sample to store, with this id, recording no events."""
+
+    @abc.abstractmethod
+    def _other_sample(self) -> object:
+        """Something else the store holds, which this repository must refuse."""
+
+    @abc.abstractmethod
+    def _record_an_event(self, aggregate: _A, sku_code: str) -> DomainEvent:
+        """Add a SKU ``aggregate`` lacks to it; return the event that records."""
+
+    @pytest.fixture
+    def new_uow(self, tmp_path: Path) -> CartUnitOfWorkFactory:
+        """The factory of this test's store."""
+        return self.make_cart_uow_factory(tmp_path)
+
+    def _id(self, n: int) -> str:
+        return f"{self._prefix}-{n}"
+
+    def _add(self, new_uow: CartUnitOfWorkFactory, *aggregates: _A) -> None:
+        with new_uow(None) as uow:
+            for aggregate in aggregates:
+                self._repository(uow).add(aggregate)
+            uow.commit()
+
+    def _check_an_added_one_reads_back_equal_at_version_1(
+        self, new_uow: CartUnitOfWorkFactory, *, customer_id: str | None = None
+    ) -> _A:
+        """Add a sample, check its copy read back, and return that copy."""
+        added = self._sample(self._id(1), customer_id=customer_id)
+        self._add(new_uow, added)
+        assert added.version == 1
+        with new_uow(None) as uow:
+            loaded = self._repository(uow).get(self._id(1))
+        assert loaded == added
+        assert loaded is not added
+        return loaded
+
+    def _check_an_unknown_one_is_not_found(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        key = self._id(9)
+        with new_uow(None) as uow:
+            repository = self._repository(uow)
+            with pytest.raises(NotFoundError) as info:
+                repository.get(key)
+            assert (info.value.kind, info.value.key) == (self._kind, key)
+            with pytest.raises(NotFoundError, match=f"{self._kind} '{key}'"):
+                repository.save(self._sample(key))
+            with pytest.raises(NotFoundError, match=f"{self._kind} '{key}'"):
+                repository.remove(key)
+            assert repository.for_customer("cust-7") is None
+
+    def _check_a_taken_id_is_a_duplicate(self, new_uow: CartUnitOfWorkFactory) -> None:
+        key = self._id(1)
+        self._add(new_uow, self._sample(key))
+        with new_uow(None) as uow, pytest.raises(DuplicateError) as info:
+            self._repository(uow).add(self._sample(key, customer_id="cust-7"))
+        assert (info.value.kind, info.value.key) == (self._kind, key)
+        with new_uow(None) as uow:
+            assert self._repository(uow).get(key).customer_id is None
+
+    def _check_saved_events_are_in_the_outbox_after_commit(
+        self,
+        new_uow: CartUnitOfWorkFactory,
+        *,
+        also: Callable[[_A], list[DomainEvent]] | None = None,
+    ) -> None:
+        """Save a change, and one more without a commit; only the first is out.
+
+        ``also`` makes further changes to the first, returning their events.
+        """
+        key = self._id(1)
+        self._add(new_uow, self._sample(key))
+        with new_uow(None) as uow:
+            saved = self._repository(uow).get(key)
+            events = [self._record_an_event(saved, "SN-B-43")]
+            if also is not None:
+                events += also(saved)
+            self._repository(uow).save(saved)
+            uow.commit()
+        with new_uow(None) as uow:
+            unsaved = self._repository(uow).get(key)
+            self._record_an_event(unsaved, "SN-R-44")
+            self._repository(uow).save(unsaved)
+            # leaving the block without a commit
+        assert _outbox(new_uow) == events
+        assert _outbox(new_uow) == []  # published once, marked
+
+    def test_save_raises_the_version_and_a_stale_copy_conflicts(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        key = self._id(1)
+        self._add(new_uow, self._sample(key))
+        with new_uow(None) as uow:
+            stale = self._repository(uow).get(key)
+        with new_uow(None) as uow:
+            fresh = self._repository(uow).get(key)
+            self._record_an_event(fresh, "SN-B-43")
+            self._repository(uow).save(fresh)
+            uow.commit()
+        assert fresh.version == 2
+        with new_uow(None) as uow:
+            self._record_an_event(stale, "SN-R-44")
+            with pytest.raises(VersionConflictError) as info:
+                self._repository(uow).save(stale)
+            assert (info.value.kind, info.value.key) == (self._kind, key)
+            assert (info.value.expected_version, info.value.actual_version) == (1, 2)
+            with pytest.raises(VersionConflictError):
+                self._repository(uow).remove(key, expected_version=1)
+        assert stale.version == 1
+        with new_uow(None) as uow:
+            stored = self._repository(uow).get(key)
+        assert stored == fresh
+        assert stored.version == 2
+
+    def test_nothing_is_stored_before_the_commit(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        with new_uow(None) as uow:
+            repository = self._repository(uow)
+            repository.add(self._sample(self._id(1), customer_id="cust-7"))
+            assert repository.get(self._id(1)).version == 1
+            assert repository.for_customer("cust-7") is not None
+        with new_uow(None) as uow:
+            repository = self._repository(uow)
+            with pytest.raises(NotFoundError):
+                repository.get(self._id(1))
+            assert repository.for_customer("cust-7") is None
+            repository.add(self._sample(self._id(2), customer_id="cust-7"))
+
+    def test_ids_are_checked_at_every_entry(
+        self, new_uow: CartUnitOfWorkFactory
+    ) -> None:
+        """Bad input is a ValidationError naming the field, never a driver's error."""
+        key, id_field, type_name = self._id(1), f"{self._kind}_id", self._kind.title()
+        self._add(new_uow, self._sample(key, customer_id="cust-7"))
+        with new_uow(None) as uow:
+            repository = self._repository(uow)
+            for bad in _BAD_IDS:
+                with pytest.raises(ValidationError) as info:
+                    repository.get(bad)  # type: ignore[arg-type]
+                assert info.value.field == id_field
+                with pytest.raises(ValidationError) as info:
+                    repository.remove(bad)  # type: ignore[arg-type]
+                assert info.value.field == id_field
+            for bad in _BAD_CUSTOMER_IDS:
+                with pytest.raises(ValidationError) as info:
+                    repository.for_customer(bad)  # type: ignore[arg-type]
+                assert info.value.field == "customer_id"
+            for bad in _BAD_VERSIONS:
+                with pytest.raises(ValidationError, match="expected_version"):
+                    repository.remove(key, expected_version=bad)  # type: ignore[arg-type]
+            for bad in (None, key, self._other_sample()):
+                with pytest.raises(ValidationError, match=type_name):
+                    repository.add(bad)  # type: ignore[arg-type]
+                with pytest.raises(ValidationError, match=type_name):
+                    repository.save(bad)  # type: ignore[arg-type]
+            # The refusals changed nothing, and the block is still usable.
+            repository.add(self._sample(self._id(2)))
+            uow.commit()
+        with new_uow(None) as uow:
+            assert self._repository(uow).get(key).version == 1
+            assert self._repository(uow).get(self._id(2)).version == 1
+
+
+class CartRepositoryContract(_AggregateRepositoryContract[Cart]):
     """What every :class:`~commercekit.cart.CartRepository` must do.
 
     The factory returns a function that makes units of work with ``carts``
@@ -148,77 +355,38 @@ class CartRepositoryContract(abc.ABC):
     database: a file, and a connection per thread).
     """
 
-    @abc.abstractmethod
-    def make_cart_uow_factory(self, tmp_path: Path) -> CartUnitOfWorkFactory:
-        """Return a maker of cart units of work over a new, empty store."""
+    _kind = "cart"
+    _prefix = "c"
 
-    @pytest.fixture
-    def new_uow(self, tmp_path: Path) -> CartUnitOfWorkFactory:
-        """The factory of this test's store."""
-        return self.make_cart_uow_factory(tmp_path)
+    def _repository(self, uow: CartUnitOfWork) -> _Repository[Cart]:
+        return uow.carts
 
-    def _add(self, new_uow: CartUnitOfWorkFactory, *carts: Cart) -> None:
-        with new_uow(None) as uow:
-            for cart in carts:
-                uow.carts.add(cart)
-            uow.commit()
+    def _sample(self, key: str, *, customer_id: str | None = None) -> Cart:
+        return sample_cart(key, customer_id=customer_id)
+
+    def _other_sample(self) -> object:
+        return sample_wishlist("w-1")
+
+    def _record_an_event(self, aggregate: Cart, sku_code: str) -> DomainEvent:
+        aggregate.add(sku_code, 1, at=_T0, settings=_SETTINGS)
+        line = aggregate.line(sku_code)
+        return CartLineAdded(cart_id=aggregate.cart_id, sku=line.sku, quantity=1)
 
     def test_an_added_cart_reads_back_equal_at_version_1(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        cart = sample_cart("c-1")
-        self._add(new_uow, cart)
-        assert cart.version == 1
-        with new_uow(None) as uow:
-            loaded = uow.carts.get("c-1")
-        assert loaded == cart
-        assert loaded is not cart
+        loaded = self._check_an_added_one_reads_back_equal_at_version_1(new_uow)
         assert loaded.billing_address is not None
         assert loaded.billing_address.street == "Königstraße 3"
         assert [line.key for line in loaded.lines] == ["SN-W-42", "BOOK-1", "GIFT-WRAP"]
 
     def test_an_unknown_cart_is_not_found(self, new_uow: CartUnitOfWorkFactory) -> None:
-        with new_uow(None) as uow:
-            with pytest.raises(NotFoundError) as info:
-                uow.carts.get("c-9")
-            assert (info.value.kind, info.value.key) == ("cart", "c-9")
-            with pytest.raises(NotFoundError, match="cart 'c-9'"):
-                uow.carts.save(sample_cart("c-9"))
-            with pytest.raises(NotFoundError, match="cart 'c-9'"):
-                uow.carts.remove("c-9")
+        self._check_an_unknown_one_is_not_found(new_uow)
 
     def test_a_taken_cart_id_is_a_duplicate(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        self._add(new_uow, sample_cart("c-1"))
-        with new_uow(None) as uow, pytest.raises(DuplicateError) as info:
-            uow.carts.add(sample_cart("c-1", customer_id="cust-7"))
-        assert (info.value.kind, info.value.key) == ("cart", "c-1")
-        with new_uow(None) as uow:
-            assert uow.carts.get("c-1").customer_id is None
-
-    def test_save_raises_the_version_and_a_stale_copy_conflicts(
-        self, new_uow: CartUnitOfWorkFactory
-    ) -> None:
-        self._add(new_uow, sample_cart("c-1"))
-        with new_uow(None) as uow:
-            stale = uow.carts.get("c-1")
-        with new_uow(None) as uow:
-            fresh = uow.carts.get("c-1")
-            fresh.change_quantity("SN-W-42", 5, at=_T0, settings=_SETTINGS)
-            uow.carts.save(fresh)
-            uow.commit()
-        assert fresh.version == 2
-        with new_uow(None) as uow:
-            stale.remove("SN-W-42", at=_T0)
-            with pytest.raises(VersionConflictError) as info:
-                uow.carts.save(stale)
-        assert (info.value.kind, info.value.key) == ("cart", "c-1")
-        assert (info.value.expected_version, info.value.actual_version) == (1, 2)
-        assert stale.version == 1
-        with new_uow(None) as uow:
-            stored = uow.carts.get("c-1")
-        assert (stored.line("SN-W-42").quantity, stored.version) == (5, 2)
+        self._check_a_taken_id_is_a_duplicate(new_uow)
 
     def test_a_refused_save_leaves_the_block_usable(
         self, new_uow: CartUnitOfWorkFactory
@@ -253,18 +421,6 @@ class CartRepositoryContract(abc.ABC):
                 with pytest.raises(NotFoundError):
                     uow.carts.get(cart_id)
         self._add(new_uow, sample_cart("c-1"))  # the id is free again
-
-    def test_nothing_is_stored_before_the_commit(
-        self, new_uow: CartUnitOfWorkFactory
-    ) -> None:
-        with new_uow(None) as uow:
-            uow.carts.add(sample_cart("c-1", customer_id="cust-7"))
-            assert uow.carts.get("c-1").version == 1
-            assert uow.carts.for_customer("cust-7") is not None
-        with new_uow(None) as uow:
-            with pytest.raises(NotFoundError):
-                uow.carts.get("c-1")
-            assert uow.carts.for_customer("cust-7") is None
 
     def test_changing_a_loaded_copy_changes_nothing_until_saved(
         self, new_uow: CartUnitOfWorkFactory
@@ -375,38 +531,6 @@ class CartRepositoryContract(abc.ABC):
             with pytest.raises(ValidationError, match="limit"):
                 uow.carts.expired(_T0, _SETTINGS, limit=0)
 
-    def test_ids_are_checked_at_every_entry(
-        self, new_uow: CartUnitOfWorkFactory
-    ) -> None:
-        """Bad input is a ValidationError naming the field, never a driver's error."""
-        self._add(new_uow, sample_cart("c-1", customer_id="cust-7"))
-        with new_uow(None) as uow:
-            for bad in _BAD_IDS:
-                with pytest.raises(ValidationError) as info:
-                    uow.carts.get(bad)  # type: ignore[arg-type]
-                assert info.value.field == "cart_id"
-                with pytest.raises(ValidationError) as info:
-                    uow.carts.remove(bad)  # type: ignore[arg-type]
-                assert info.value.field == "cart_id"
-            for bad in _BAD_CUSTOMER_IDS:
-                with pytest.raises(ValidationError) as info:
-                    uow.carts.for_customer(bad)  # type: ignore[arg-type]
-                assert info.value.field == "customer_id"
-            for bad in _BAD_VERSIONS:
-                with pytest.raises(ValidationError, match="expected_version"):
-                    uow.carts.remove("c-1", expected_version=bad)  # type: ignore[arg-type]
-            for bad in (None, "c-1", sample_wishlist("w-1")):
-                with pytest.raises(ValidationError, match="Cart"):
-                    uow.carts.add(bad)  # type: ignore[arg-type]
-                with pytest.raises(ValidationError, match="Cart"):
-                    uow.carts.save(bad)  # type: ignore[arg-type]
-            # The refusals changed nothing, and the block is still usable.
-            uow.carts.add(sample_cart("c-2"))
-            uow.commit()
-        with new_uow(None) as uow:
-            assert uow.carts.get("c-1").version == 1
-            assert uow.carts.get("c-2").version == 1
-
     def test_expired_before_any_cart_could_expire_is_empty(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
@@ -447,20 +571,13 @@ class CartRepositoryContract(abc.ABC):
     def test_a_saved_carts_events_are_in_the_outbox_after_commit(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        self._add(new_uow, sample_cart("c-1"))
-        with new_uow(None) as uow:
-            cart = uow.carts.get("c-1")
-            cart.add("SN-B-43", 1, at=_T0, settings=_SETTINGS)
+        def apply_a_coupon(cart: Cart) -> list[DomainEvent]:
             cart.apply_coupon("summer", at=_T0)
-            uow.carts.save(cart)
-            uow.commit()
-        assert _outbox(new_uow) == [
-            CartLineAdded(
-                cart_id=cart.cart_id, sku=cart.line("SN-B-43").sku, quantity=1
-            ),
-            CouponApplied(cart_id=cart.cart_id, code="SUMMER"),
-        ]
-        assert _outbox(new_uow) == []  # published once, marked
+            return [CouponApplied(cart_id=cart.cart_id, code="SUMMER")]
+
+        self._check_saved_events_are_in_the_outbox_after_commit(
+            new_uow, also=apply_a_coupon
+        )
 
     def test_a_rolled_back_carts_events_never_reach_the_outbox(
         self, new_uow: CartUnitOfWorkFactory
@@ -530,60 +647,46 @@ class CartRepositoryContract(abc.ABC):
         assert copies[1 - winner].version == 1
 
 
-class WishlistRepositoryContract(abc.ABC):
+class WishlistRepositoryContract(_AggregateRepositoryContract[Wishlist]):
     """What every :class:`~commercekit.cart.WishlistRepository` must do.
 
     The factory returns a function that makes units of work with ``carts``
     and ``wishlists`` repositories over one new, empty store.
     """
 
-    @abc.abstractmethod
-    def make_cart_uow_factory(self, tmp_path: Path) -> CartUnitOfWorkFactory:
-        """Return a maker of cart units of work over a new, empty store."""
+    _kind = "wishlist"
+    _prefix = "w"
 
-    @pytest.fixture
-    def new_uow(self, tmp_path: Path) -> CartUnitOfWorkFactory:
-        """The factory of this test's store."""
-        return self.make_cart_uow_factory(tmp_path)
+    def _repository(self, uow: CartUnitOfWork) -> _Repository[Wishlist]:
+        return uow.wishlists
 
-    def _add(self, new_uow: CartUnitOfWorkFactory, *wishlists: Wishlist) -> None:
-        with new_uow(None) as uow:
-            for wishlist in wishlists:
-                uow.wishlists.add(wishlist)
-            uow.commit()
+    def _sample(self, key: str, *, customer_id: str | None = None) -> Wishlist:
+        return sample_wishlist(key, customer_id=customer_id)
+
+    def _other_sample(self) -> object:
+        return sample_cart("c-1")
+
+    def _record_an_event(self, aggregate: Wishlist, sku_code: str) -> DomainEvent:
+        aggregate.add(sku_code, at=_T0, settings=_SETTINGS)
+        return WishlistItemAdded(wishlist_id=aggregate.wishlist_id, sku=Sku(sku_code))
 
     def test_an_added_wishlist_reads_back_equal_at_version_1(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        wishlist = sample_wishlist("w-1", customer_id="cust-7")
-        self._add(new_uow, wishlist)
-        assert wishlist.version == 1
-        with new_uow(None) as uow:
-            loaded = uow.wishlists.get("w-1")
-        assert loaded == wishlist
-        assert loaded is not wishlist
+        loaded = self._check_an_added_one_reads_back_equal_at_version_1(
+            new_uow, customer_id="cust-7"
+        )
         assert loaded.item("SN-W-42").note == "in white, size 42"
 
     def test_an_unknown_wishlist_is_not_found(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        with new_uow(None) as uow:
-            with pytest.raises(NotFoundError) as info:
-                uow.wishlists.get("w-9")
-            assert (info.value.kind, info.value.key) == ("wishlist", "w-9")
-            with pytest.raises(NotFoundError, match="wishlist 'w-9'"):
-                uow.wishlists.save(sample_wishlist("w-9"))
-            with pytest.raises(NotFoundError, match="wishlist 'w-9'"):
-                uow.wishlists.remove("w-9")
-            assert uow.wishlists.for_customer("cust-7") is None
+        self._check_an_unknown_one_is_not_found(new_uow)
 
     def test_a_taken_wishlist_id_is_a_duplicate(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        self._add(new_uow, sample_wishlist("w-1"))
-        with new_uow(None) as uow, pytest.raises(DuplicateError) as info:
-            uow.wishlists.add(sample_wishlist("w-1", customer_id="cust-7"))
-        assert (info.value.kind, info.value.key) == ("wishlist", "w-1")
+        self._check_a_taken_id_is_a_duplicate(new_uow)
 
     def test_a_customer_has_one_wishlist_and_guests_any_number(
         self, new_uow: CartUnitOfWorkFactory
@@ -639,89 +742,10 @@ class WishlistRepositoryContract(abc.ABC):
             }
         assert ids == {"cust-7": "w-3", "cust-8": "w-4", "cust-9": "w-1"}
 
-    def test_save_raises_the_version_and_a_stale_copy_conflicts(
-        self, new_uow: CartUnitOfWorkFactory
-    ) -> None:
-        self._add(new_uow, sample_wishlist("w-1"))
-        with new_uow(None) as uow:
-            stale = uow.wishlists.get("w-1")
-        with new_uow(None) as uow:
-            fresh = uow.wishlists.get("w-1")
-            fresh.remove("BOOK-1", at=_T0)
-            uow.wishlists.save(fresh)
-            uow.commit()
-        assert fresh.version == 2
-        with new_uow(None) as uow:
-            stale.add("SN-B-43", at=_T0, settings=_SETTINGS)
-            with pytest.raises(VersionConflictError) as info:
-                uow.wishlists.save(stale)
-            assert (info.value.kind, info.value.expected_version) == ("wishlist", 1)
-            assert info.value.actual_version == 2
-            with pytest.raises(VersionConflictError):
-                uow.wishlists.remove("w-1", expected_version=1)
-        with new_uow(None) as uow:
-            assert uow.wishlists.get("w-1").skus == ("SN-W-42",)
-
-    def test_nothing_is_stored_before_the_commit(
-        self, new_uow: CartUnitOfWorkFactory
-    ) -> None:
-        with new_uow(None) as uow:
-            uow.wishlists.add(sample_wishlist("w-1", customer_id="cust-7"))
-            assert uow.wishlists.for_customer("cust-7") is not None
-        with new_uow(None) as uow:
-            assert uow.wishlists.for_customer("cust-7") is None
-            with pytest.raises(NotFoundError):
-                uow.wishlists.get("w-1")
-            uow.wishlists.add(sample_wishlist("w-2", customer_id="cust-7"))
-
-    def test_ids_are_checked_at_every_entry(
-        self, new_uow: CartUnitOfWorkFactory
-    ) -> None:
-        """Bad input is a ValidationError naming the field, never a driver's error."""
-        self._add(new_uow, sample_wishlist("w-1", customer_id="cust-7"))
-        with new_uow(None) as uow:
-            for bad in _BAD_IDS:
-                with pytest.raises(ValidationError) as info:
-                    uow.wishlists.get(bad)  # type: ignore[arg-type]
-                assert info.value.field == "wishlist_id"
-                with pytest.raises(ValidationError) as info:
-                    uow.wishlists.remove(bad)  # type: ignore[arg-type]
-                assert info.value.field == "wishlist_id"
-            for bad in _BAD_CUSTOMER_IDS:
-                with pytest.raises(ValidationError) as info:
-                    uow.wishlists.for_customer(bad)  # type: ignore[arg-type]
-                assert info.value.field == "customer_id"
-            for bad in _BAD_VERSIONS:
-                with pytest.raises(ValidationError, match="expected_version"):
-                    uow.wishlists.remove("w-1", expected_version=bad)  # type: ignore[arg-type]
-            for bad in (None, "w-1", sample_cart("c-1")):
-                with pytest.raises(ValidationError, match="Wishlist"):
-                    uow.wishlists.add(bad)  # type: ignore[arg-type]
-                with pytest.raises(ValidationError, match="Wishlist"):
-                    uow.wishlists.save(bad)  # type: ignore[arg-type]
-            # The refusals changed nothing, and the block is still usable.
-            uow.wishlists.add(sample_wishlist("w-2"))
-            uow.commit()
-        with new_uow(None) as uow:
-            assert uow.wishlists.get("w-1").version == 1
-            assert uow.wishlists.get("w-2").version == 1
-
     def test_a_saved_wishlists_events_are_in_the_outbox_after_commit(
         self, new_uow: CartUnitOfWorkFactory
     ) -> None:
-        self._add(new_uow, sample_wishlist("w-1"))
-        with new_uow(None) as uow:
-            wishlist = uow.wishlists.get("w-1")
-            wishlist.add("SN-B-43", at=_T0, settings=_SETTINGS)
-            uow.wishlists.save(wishlist)
-            uow.commit()
-        with new_uow(None) as uow:
-            wishlist = uow.wishlists.get("w-1")
-            wishlist.add("SN-R-44", at=_T0, settings=_SETTINGS)
-            uow.wishlists.save(wishlist)
-        assert _outbox(new_uow) == [
-            WishlistItemAdded(wishlist_id=wishlist.wishlist_id, sku=Sku("SN-B-43"))
-        ]
+        self._check_saved_events_are_in_the_outbox_after_commit(new_uow)
 
     def test_a_line_saved_for_later_is_stored_on_both_sides(
         self, new_uow: CartUnitOfWorkFactory
