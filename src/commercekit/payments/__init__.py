@@ -58,6 +58,12 @@ from commercekit.payments._model import (
     TransactionKind,
     payment_id,
 )
+from commercekit.payments._ports import (
+    IdempotencyRecord,
+    Operation,
+    PaymentRepository,
+    PaymentsUnitOfWork,
+)
 
 __all__ = [
     "AuthorizeRequest",
@@ -72,6 +78,8 @@ __all__ = [
     "GatewayResult",
     "GatewayUnavailableError",
     "IdempotencyKeyReusedError",
+    "IdempotencyRecord",
+    "Operation",
     "Payment",
     "PaymentActionRequired",
     "PaymentAmountError",
@@ -85,9 +93,11 @@ __all__ = [
     "PaymentId",
     "PaymentLifecycle",
     "PaymentRefunded",
+    "PaymentRepository",
     "PaymentStatus",
     "PaymentTransaction",
     "PaymentVoided",
+    "PaymentsUnitOfWork",
     "RefundRequest",
     "RequiredAction",
     "TransactionKind",
