@@ -9,8 +9,9 @@ from commercekit.cart import CartSettings
 from commercekit.errors import DuplicateError, ValidationError
 from commercekit.inventory import MovementKind, Reservation, StockMovement
 from commercekit.money import Money, minor_units
+from commercekit.payments import GatewayResult, IdempotencyRecord, Payment
 from commercekit.promotions import Promotion
-from commercekit.values import as_utc, positive_int
+from commercekit.values import as_utc, identifier, positive_int
 
 __all__: list[str] = []
 
@@ -117,3 +118,38 @@ def _cutoff(at: datetime, settings: CartSettings, limit: int | None) -> datetime
         return at - settings.expires_after
     except OverflowError:
         return None
+
+
+def _check_payment(value: object) -> Payment:
+    """``value``, if it is a :class:`~commercekit.payments.Payment`."""
+    return _check_a(value, Payment, "payment")
+
+
+def _check_record(value: object) -> IdempotencyRecord:
+    """``value``, if it is an idempotency record."""
+    return _check_a(value, IdempotencyRecord, "record")
+
+
+def _check_result(value: object) -> GatewayResult:
+    """``value``, if it is a gateway's result."""
+    return _check_a(value, GatewayResult, "result")
+
+
+def _check_reference(value: object) -> str:
+    """A provider's reference of a payment: an identifier."""
+    return identifier(value, field="reference")
+
+
+def _check_order_id(value: object) -> str:
+    """The order a payment pays: an identifier, as on the payment."""
+    return identifier(value, field="order_id")
+
+
+def _check_key(value: object) -> str:
+    """An idempotency key: an identifier, as on the record."""
+    return identifier(value, field="key")
+
+
+def _check_notification(event_id: object, at: object) -> tuple[str, datetime]:
+    """A provider's event id and when it was received (UTC)."""
+    return identifier(event_id, field="event_id"), as_utc(at, field="at")  # type: ignore[arg-type]

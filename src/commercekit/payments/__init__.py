@@ -13,7 +13,17 @@ commercekit never talks to a payment provider itself. It defines:
 * the :class:`PaymentGateway` port: requests (:class:`AuthorizeRequest`,
   :class:`CaptureRequest`, :class:`VoidRequest`, :class:`RefundRequest`)
   that carry an idempotency key and provider tokens only (card data is
-  refused: :func:`check_no_card_data`), and a :class:`GatewayResult`.
+  refused: :func:`check_no_card_data`), and a :class:`GatewayResult`;
+* the :class:`PaymentMethods` registry: which :class:`PaymentMethod` a cart
+  may use by country, currency and amount, and why not the others
+  (:class:`Unavailable`); a fee only where § 270a BGB allows one;
+* payments that need no gateway: invoice (:func:`open_invoice_payment`,
+  :func:`record_incoming_payment`), prepayment (:func:`open_prepayment`,
+  :func:`record_bank_transfer`), cash on delivery
+  (:func:`open_cash_on_delivery_payment`, :func:`record_cash_collected`);
+* store credit and gift cards (:class:`StoreCreditAccount`), combined with
+  one other method by :func:`split_tender`: a means of payment, so the
+  amount due falls and the taxable amount stays.
 """
 
 from commercekit.payments._card import check_no_card_data, looks_like_card_number
@@ -47,6 +57,22 @@ from commercekit.payments._gateway import (
     VoidRequest,
 )
 from commercekit.payments._lifecycle import PaymentLifecycle
+from commercekit.payments._methods import (
+    PaymentMethod,
+    PaymentMethodKind,
+    PaymentMethods,
+    PaymentMethodUnavailableError,
+    SplitTender,
+    StoreCreditAccount,
+    StoreCreditEntry,
+    StoreCreditEntryKind,
+    StoreCreditError,
+    Unavailable,
+    UnavailableReason,
+    pay_with_store_credit,
+    refund_to_store_credit,
+    split_tender,
+)
 from commercekit.payments._model import (
     Dispute,
     DisputeStatus,
@@ -58,14 +84,46 @@ from commercekit.payments._model import (
     TransactionKind,
     payment_id,
 )
+from commercekit.payments._notifications import (
+    HmacSignatureVerifier,
+    InvalidSignatureError,
+    NotificationKind,
+    NotificationResult,
+    PaymentNotification,
+    SignatureVerifier,
+    handle_notification,
+    parse_notification,
+)
+from commercekit.payments._offline import (
+    BANK_TRANSFER_ACTION,
+    TransferOutcome,
+    TransferStatus,
+    cancel_prepayment,
+    open_cash_on_delivery_payment,
+    open_invoice_payment,
+    open_prepayment,
+    prepayment_reference,
+    record_bank_transfer,
+    record_cash_collected,
+    record_incoming_payment,
+    reference_matches,
+)
 from commercekit.payments._ports import (
     IdempotencyRecord,
     Operation,
     PaymentRepository,
     PaymentsUnitOfWork,
 )
+from commercekit.payments._service import (
+    authorize_payment,
+    capture_payment,
+    create_payment,
+    refund_payment,
+    void_payment,
+)
 
 __all__ = [
+    "BANK_TRANSFER_ACTION",
     "AuthorizeRequest",
     "CaptureRequest",
     "CardDataError",
@@ -77,8 +135,12 @@ __all__ = [
     "GatewayOutcome",
     "GatewayResult",
     "GatewayUnavailableError",
+    "HmacSignatureVerifier",
     "IdempotencyKeyReusedError",
     "IdempotencyRecord",
+    "InvalidSignatureError",
+    "NotificationKind",
+    "NotificationResult",
     "Operation",
     "Payment",
     "PaymentActionRequired",
@@ -92,6 +154,11 @@ __all__ = [
     "PaymentGateway",
     "PaymentId",
     "PaymentLifecycle",
+    "PaymentMethod",
+    "PaymentMethodKind",
+    "PaymentMethodUnavailableError",
+    "PaymentMethods",
+    "PaymentNotification",
     "PaymentRefunded",
     "PaymentRepository",
     "PaymentStatus",
@@ -100,9 +167,38 @@ __all__ = [
     "PaymentsUnitOfWork",
     "RefundRequest",
     "RequiredAction",
+    "SignatureVerifier",
+    "SplitTender",
+    "StoreCreditAccount",
+    "StoreCreditEntry",
+    "StoreCreditEntryKind",
+    "StoreCreditError",
     "TransactionKind",
+    "TransferOutcome",
+    "TransferStatus",
+    "Unavailable",
+    "UnavailableReason",
     "VoidRequest",
+    "authorize_payment",
+    "cancel_prepayment",
+    "capture_payment",
     "check_no_card_data",
+    "create_payment",
+    "handle_notification",
     "looks_like_card_number",
+    "open_cash_on_delivery_payment",
+    "open_invoice_payment",
+    "open_prepayment",
+    "parse_notification",
+    "pay_with_store_credit",
     "payment_id",
+    "prepayment_reference",
+    "record_bank_transfer",
+    "record_cash_collected",
+    "record_incoming_payment",
+    "reference_matches",
+    "refund_payment",
+    "refund_to_store_credit",
+    "split_tender",
+    "void_payment",
 ]

@@ -363,12 +363,37 @@ class Payment(EventRecorder):
         assert self.charged_back is not None  # noqa: S101 - set in post-init
         return self.charged_back
 
+    def has_transaction(self, kind: TransactionKind, reference: str | None) -> bool:
+        """Whether the ledger has a ``kind`` entry with this provider reference.
+
+        How an operation told twice (by the synchronous reply and by a
+        notification) is applied once.
+        """
+        return reference is not None and any(
+            entry.kind is kind and entry.reference == reference
+            for entry in self.transactions
+        )
+
     # -- internals ---------------------------------------------------------------
 
     def _machine(self) -> PaymentLifecycle:
         from commercekit.payments._lifecycle import PaymentLifecycle  # noqa: PLC0415
 
         return PaymentLifecycle(model=self, state_field="status")
+
+    def _allow(self, event: str) -> None:
+        """Refuse ``event`` if the lifecycle has no move for it from here.
+
+        Checked before the amounts, so that a capture of a voided payment
+        says it is voided rather than that its amount is 0.
+        """
+        if event not in _events_from(self.status):
+            raise InvalidTransitionError(
+                aggregate="payment",
+                key=self.payment_id,
+                state=str(self.status),
+                event=event,
+            )
 
     def _send(self, event: str, **arguments: Any) -> None:
         """Move the status by ``event``; refused moves change nothing."""
@@ -456,6 +481,7 @@ class Payment(EventRecorder):
                 (``capture_exceeds_authorized``).
             InvalidTransitionError: unless authorized or partially captured.
         """
+        self._allow("capture")
         at, taken = as_utc(at, field="at"), _positive(self, amount, "amount")
         self._send("capture", amount=taken)
         self.captured = self._captured + taken
@@ -479,6 +505,7 @@ class Payment(EventRecorder):
                 (``refund_exceeds_captured``).
             InvalidTransitionError: unless something was captured.
         """
+        self._allow("refund")
         at, back = as_utc(at, field="at"), _positive(self, amount, "amount")
         self._send("refund", amount=back)
         self.refunded = self._refunded + back
@@ -644,3 +671,17 @@ class Payment(EventRecorder):
 
 
 _CAN_CAPTURE = frozenset({PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED})
+
+_ALLOWED: dict[PaymentStatus, frozenset[str]] = {}
+
+
+def _events_from(status: PaymentStatus) -> frozenset[str]:
+    """The events the lifecycle has a move for from ``status``, read once."""
+    if not _ALLOWED:
+        from commercekit.payments._lifecycle import PaymentLifecycle  # noqa: PLC0415
+
+        for state in PaymentLifecycle.states:
+            _ALLOWED[PaymentStatus(state.value)] = frozenset(
+                str(event) for move in state.transitions for event in move.events
+            )
+    return _ALLOWED[status]

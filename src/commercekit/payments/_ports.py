@@ -8,6 +8,7 @@ from typing import Protocol
 
 import attrs
 
+from commercekit.money import Money
 from commercekit.payments._gateway import GatewayResult
 from commercekit.payments._model import Payment
 from commercekit.ports import UnitOfWork
@@ -57,6 +58,8 @@ class IdempotencyRecord:
         fingerprint: A digest of the request (operation, payment, amount):
             the same key with another fingerprint is refused.
         created_at: When the key was first used.
+        amount: The amount the request moves, fixed when the key was first
+            used (a "capture all" is resolved then): a retry sends the same.
         result: The provider's answer, once it came; ``None`` while the
             call is in flight (or its reply was lost): a retry with the
             same key sends the request again and the provider answers
@@ -68,6 +71,7 @@ class IdempotencyRecord:
     payment_id: str = attrs.field(converter=_payment)
     fingerprint: str = attrs.field(converter=_fingerprint)
     created_at: datetime = attrs.field(converter=_at)
+    amount: Money | None = None
     result: GatewayResult | None = None
 
 
@@ -94,6 +98,11 @@ class PaymentRepository(Protocol):
       retried). :meth:`finish` stores the result of a started key once;
       finishing it again keeps the first result. :meth:`recall` returns a
       key's record or ``None``.
+    * A provider reference belongs to one payment: adding or saving another
+      payment with it raises :class:`~commercekit.errors.DuplicateError`
+      (``kind="payment reference"``). :meth:`finish` of a key never started
+      raises :class:`~commercekit.errors.NotFoundError` (``kind="idempotency
+      key"``). A record keeps its ``amount``.
     * :meth:`note_notification` records a provider event id and returns
       ``True`` the first time, ``False`` for an id seen before.
     * Nothing is visible to other units of work before the commit.

@@ -10,12 +10,26 @@ The names here import without Hypothesis or pytest. Two submodules need them:
 
 from commercekit.testing._catalog import FakeAvailability
 from commercekit.testing._helpers import FixedClock, RecordingPublisher, SequentialIds
+from commercekit.testing._payment_gateway import (
+    FakeNotification,
+    FakePaymentGateway,
+    GatewayCall,
+    GatewayLedgerEntry,
+    ProviderKeyReusedError,
+    Script,
+)
 from commercekit.testing._vat import FakeVatIdValidator
 
 __all__ = [
     "FakeAvailability",
+    "FakeNotification",
+    "FakePaymentGateway",
     "FakeVatIdValidator",
     "FixedClock",
+    "GatewayCall",
+    "GatewayLedgerEntry",
+    "ProviderKeyReusedError",
     "RecordingPublisher",
+    "Script",
     "SequentialIds",
 ]

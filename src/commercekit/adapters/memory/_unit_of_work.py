@@ -15,6 +15,7 @@ from commercekit.adapters.memory._cart import (
 )
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._inventory import InMemoryStockStore
+from commercekit.adapters.memory._payments import InMemoryPaymentRepository
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
 from commercekit.adapters.memory._promotions import (
     InMemoryCouponUsage,
@@ -24,6 +25,7 @@ from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
 from commercekit.catalog import ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.inventory import StockStore
+from commercekit.payments import PaymentRepository, PaymentsUnitOfWork
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 from commercekit.pricing import PriceListRepository
 from commercekit.promotions import (
@@ -90,6 +92,7 @@ class InMemoryStore:
 class InMemoryUnitOfWork(
     BaseUnitOfWork,
     CartUnitOfWork,  # with the catalog's, pricing's, promotions' and inventory's
+    PaymentsUnitOfWork,
 ):
     """A unit of work over an :class:`InMemoryStore`.
 
@@ -100,7 +103,8 @@ class InMemoryUnitOfWork(
     store.
 
     It has every repository of commercekit (``products``, ``price_lists``,
-    ``promotions``, ``coupons``, ``stock``), so one transaction spans contexts.
+    ``promotions``, ``coupons``, ``stock``, ``carts``, ``wishlists``,
+    ``payments``), so one transaction spans contexts.
     Repositories keep their rows with :meth:`read`, :meth:`write`,
     :meth:`remove` and :meth:`rows`, each naming a table.
 
@@ -139,6 +143,7 @@ class InMemoryUnitOfWork(
         self.stock: StockStore = InMemoryStockStore(self)
         self.carts: CartRepository = InMemoryCartRepository(self)
         self.wishlists: WishlistRepository = InMemoryWishlistRepository(self)
+        self.payments: PaymentRepository = InMemoryPaymentRepository(self)
 
     # -- storage hooks -----------------------------------------------------
 

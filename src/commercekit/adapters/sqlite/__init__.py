@@ -15,6 +15,7 @@ from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._inventory import SQLiteStockStore
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
+from commercekit.adapters.sqlite._payments import SQLitePaymentRepository
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.adapters.sqlite._promotions import (
     SQLiteCouponUsage,
@@ -33,6 +34,7 @@ __all__ = [
     "SQLiteCartRepository",
     "SQLiteCouponUsage",
     "SQLiteDatabase",
+    "SQLitePaymentRepository",
     "SQLitePriceListRepository",
     "SQLiteProductRepository",
     "SQLiteProductSearch",

@@ -340,6 +340,57 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         ),
     ),
+    Migration(
+        10,
+        "payments: payments, their idempotency keys, and provider notifications",
+        (
+            # The order, the provider's reference, the status and the
+            # version are columns (the status and version columns are the
+            # truth); the rest of a payment is JSON. A provider reference
+            # belongs to one payment; payments without one are any number.
+            # The status is checked when a payment is loaded, not here, so
+            # that a later state needs no migration.
+            """
+        CREATE TABLE payments (
+            payment_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            order_id TEXT NOT NULL,
+            provider_reference TEXT,
+            status TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            data TEXT NOT NULL
+        )
+        """,
+            "CREATE INDEX payments_order "
+            "ON payments (order_id, created_at, payment_id)",
+            "CREATE UNIQUE INDEX payments_provider_reference "
+            "ON payments (provider_reference) WHERE provider_reference IS NOT NULL",
+            # One row per idempotency key; the result stays NULL until the
+            # provider's answer is stored, and the first answer stays.
+            """
+        CREATE TABLE payment_idempotency (
+            key TEXT PRIMARY KEY,
+            operation TEXT NOT NULL,
+            payment_id TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            amount TEXT,
+            currency TEXT,
+            result TEXT,
+            CHECK ((amount IS NULL) = (currency IS NULL))
+        )
+        """,
+            "CREATE INDEX payment_idempotency_payment "
+            "ON payment_idempotency (payment_id)",
+            """
+        CREATE TABLE payment_notifications (
+            event_id TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

@@ -19,6 +19,7 @@ from commercekit.adapters.sqlite._cart import (
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._inventory import SQLiteStockStore
+from commercekit.adapters.sqlite._payments import SQLitePaymentRepository
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.adapters.sqlite._promotions import (
     SQLiteCouponUsage,
@@ -28,6 +29,7 @@ from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
 from commercekit.catalog import ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.inventory import StockStore
+from commercekit.payments import PaymentRepository, PaymentsUnitOfWork
 from commercekit.ports import (
     Clock,
     DomainEvent,
@@ -77,6 +79,7 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
 class SQLiteUnitOfWork(
     BaseUnitOfWork,
     CartUnitOfWork,  # with the catalog's, pricing's, promotions' and inventory's
+    PaymentsUnitOfWork,
 ):
     """A unit of work over a :class:`SQLiteDatabase`.
 
@@ -116,6 +119,7 @@ class SQLiteUnitOfWork(
         self.stock: StockStore = SQLiteStockStore(self)
         self.carts: CartRepository = SQLiteCartRepository(self)
         self.wishlists: WishlistRepository = SQLiteWishlistRepository(self)
+        self.payments: PaymentRepository = SQLitePaymentRepository(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 

@@ -32,6 +32,11 @@ from commercekit.testing.contracts._inventory import (
     InventoryUnitOfWorkFactory,
     StockStoreContract,
 )
+from commercekit.testing.contracts._payments import (
+    PaymentRepositoryContract,
+    PaymentsUnitOfWorkFactory,
+    sample_payment,
+)
 from commercekit.testing.contracts._pricing import (
     PriceListRepositoryContract,
     PricingUnitOfWorkFactory,
@@ -63,6 +68,8 @@ __all__ = [
     "CatalogUnitOfWorkFactory",
     "CouponUsageContract",
     "InventoryUnitOfWorkFactory",
+    "PaymentRepositoryContract",
+    "PaymentsUnitOfWorkFactory",
     "PriceListRepositoryContract",
     "PricingUnitOfWorkFactory",
     "ProductRepositoryContract",
@@ -78,6 +85,7 @@ __all__ = [
     "sample_cart",
     "sample_catalog",
     "sample_coupon",
+    "sample_payment",
     "sample_price_list",
     "sample_prices",
     "sample_product",
