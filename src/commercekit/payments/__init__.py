@@ -118,6 +118,7 @@ from commercekit.payments._service import (
     authorize_payment,
     capture_payment,
     create_payment,
+    expire_authorizations,
     refund_payment,
     void_payment,
 )
@@ -184,6 +185,7 @@ __all__ = [
     "capture_payment",
     "check_no_card_data",
     "create_payment",
+    "expire_authorizations",
     "handle_notification",
     "looks_like_card_number",
     "open_cash_on_delivery_payment",

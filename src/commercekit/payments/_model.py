@@ -332,16 +332,30 @@ class Payment(EventRecorder):
 
     @property
     def refundable(self) -> Money:
-        """What may still be refunded: captured minus refunded and charged back."""
-        return self._captured - self._refunded - self._charged_back
+        """What may still be refunded.
+
+        Captured minus refunded, minus lost chargebacks, minus what open
+        disputes hold: money the bank may take back cannot be refunded too.
+        """
+        return self.balance - self.disputed
+
+    @property
+    def disputed(self) -> Money:
+        """What the open disputes hold."""
+        held = zero(self.currency)
+        for dispute in self.disputes:
+            if dispute.status is DisputeStatus.OPEN:
+                held = held + dispute.amount
+        return held
 
     @property
     def balance(self) -> Money:
         """The money the merchant holds from this payment now.
 
-        Captured minus refunded minus lost chargebacks.
+        Captured minus refunded minus lost chargebacks (an open dispute has
+        moved no money yet).
         """
-        return self.refundable
+        return self._captured - self._refunded - self._charged_back
 
     @property
     def _authorized(self) -> Money:
@@ -577,8 +591,9 @@ class Payment(EventRecorder):
         Opening a dispute that is open already changes nothing.
 
         Raises:
-            PaymentAmountError: for more than :attr:`refundable` less the
-                amounts already disputed (``dispute_exceeds_captured``).
+            PaymentAmountError: for more than :attr:`refundable`, which
+                leaves out what open disputes hold already
+                (``dispute_exceeds_captured``).
             InvalidTransitionError: if nothing was captured.
         """
         at, disputed = as_utc(at, field="at"), _positive(self, amount, "amount")
@@ -592,13 +607,7 @@ class Payment(EventRecorder):
                 state=str(self.status),
                 event="open_dispute",
             )
-        open_amounts = [
-            d.amount for d in self.disputes if d.status is DisputeStatus.OPEN
-        ]
-        held = self.refundable
-        for value in open_amounts:
-            held = held - value
-        self._check("dispute_exceeds_captured", disputed, held)
+        self._check("dispute_exceeds_captured", disputed, self.refundable)
         self.disputes = (
             *self.disputes,
             Dispute(

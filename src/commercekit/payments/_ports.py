@@ -103,6 +103,9 @@ class PaymentRepository(Protocol):
       (``kind="payment reference"``). :meth:`finish` of a key never started
       raises :class:`~commercekit.errors.NotFoundError` (``kind="idempotency
       key"``). A record keeps its ``amount``.
+    * :meth:`lapsed_authorizations` lists the payments still ``authorized``
+      whose ``authorization_expires_at`` is at or before ``at``, the earliest
+      first, for :func:`~commercekit.payments.expire_authorizations`.
     * :meth:`note_notification` records a provider event id and returns
       ``True`` the first time, ``False`` for an id seen before.
     * Nothing is visible to other units of work before the commit.
@@ -126,6 +129,16 @@ class PaymentRepository(Protocol):
 
     def for_order(self, order_id: str) -> list[Payment]:
         """The order's payments, oldest first."""
+        ...
+
+    def lapsed_authorizations(
+        self, at: datetime, *, limit: int | None = None
+    ) -> list[str]:
+        """Ids of ``authorized`` payments whose authorization expired by ``at``.
+
+        Those with ``authorization_expires_at`` at or before ``at``, the
+        earliest first (then by id), at most ``limit``.
+        """
         ...
 
     def start(self, record: IdempotencyRecord) -> IdempotencyRecord:

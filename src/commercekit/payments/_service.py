@@ -51,6 +51,7 @@ __all__ = [
     "authorize_payment",
     "capture_payment",
     "create_payment",
+    "expire_authorizations",
     "refund_payment",
     "void_payment",
 ]
@@ -451,3 +452,36 @@ def void_payment(
         send=send,
         apply=apply,
     )
+
+
+def expire_authorizations(
+    *,
+    uow: PaymentsUnitOfWork,
+    clock: Clock,
+    limit: int | None = None,
+) -> list[str]:
+    """Expire the authorizations that lapsed: the sweep to run periodically.
+
+    A payment still ``authorized`` (nothing captured) whose
+    ``authorization_expires_at`` has come moves to ``expired``, with a
+    :class:`~commercekit.payments.PaymentExpired` event; one transaction
+    for the batch. The provider has let the hold go by then; nothing is
+    asked of it.
+
+    Args:
+        uow: A unit of work with the payments (not yet entered).
+        clock: Tells the time the authorizations are measured against.
+        limit: Expire at most this many, the earliest lapsed first.
+
+    Returns:
+        The ids of the expired payments.
+    """
+    now = _now(clock)
+    with uow:
+        lapsed = uow.payments.lapsed_authorizations(now, limit=limit)
+        for code in lapsed:
+            payment = uow.payments.get(code)
+            payment.expire(at=now)
+            uow.payments.save(payment)
+        uow.commit()
+    return lapsed

@@ -257,3 +257,19 @@ def test_the_amounts_never_pass_one_another(ops: list[tuple[str, int]]) -> None:
         assert payment.authorized is not None
         assert payment.captured <= payment.authorized
         assert payment.refunded + payment.charged_back <= payment.captured
+
+
+def test_money_an_open_dispute_holds_cannot_be_refunded_as_well() -> None:
+    payment = _authorized()
+    payment.capture(eur("100.00"), at=AT)
+    payment.open_dispute("dp-1", eur("30.00"), at=AT)
+    # 100.00 held, 30.00 of it disputed: 70.00 can be refunded.
+    assert (payment.balance, payment.disputed, payment.refundable) == (
+        eur("100.00"),
+        eur("30.00"),
+        eur("70.00"),
+    )
+    with pytest.raises(PaymentAmountError):
+        payment.refund(eur("70.01"), at=AT)
+    payment.lose_dispute("dp-1", at=AT)
+    assert (payment.balance, payment.refundable) == (eur("70.00"), eur("70.00"))

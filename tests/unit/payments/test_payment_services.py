@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from commercekit.payments import (
     authorize_payment,
     capture_payment,
     create_payment,
+    expire_authorizations,
     handle_notification,
     refund_payment,
     void_payment,
@@ -312,3 +313,36 @@ def test_a_card_number_in_the_metadata_never_reaches_the_provider(
             metadata={"note": "4111 1111 1111 1111"},
         )
     assert fake.calls == []
+
+
+def test_the_sweep_expires_lapsed_authorizations_only(uow: Factory) -> None:
+    fake = FakePaymentGateway(clock=CLOCK)
+    first = _authorized(uow, fake)
+    second = create_payment(
+        "order-2",
+        eur("10.00"),
+        method="card",
+        uow=uow(),
+        ids=SequentialIds("pay-b-"),
+        clock=CLOCK,
+    )
+    authorize_payment(
+        second.payment_id,
+        "tok_visa",
+        idempotency_key="auth-2",
+        uow=uow(),
+        gateway=fake,
+        clock=CLOCK,
+    )
+    capture_payment(
+        second.payment_id, idempotency_key="cap-2", uow=uow(), gateway=fake, clock=CLOCK
+    )
+    expiry = _load(uow, first.payment_id).authorization_expires_at
+    assert expiry is not None  # the fake holds for 7 days
+    early = FixedClock(expiry - timedelta(seconds=1))
+    assert expire_authorizations(uow=uow(), clock=early) == []
+    swept = expire_authorizations(uow=uow(), clock=FixedClock(expiry))
+    # The captured payment is not authorized any more: it does not lapse.
+    assert swept == [first.payment_id]
+    assert _load(uow, first.payment_id).status is PaymentStatus.EXPIRED
+    assert _load(uow, second.payment_id).status is PaymentStatus.CAPTURED

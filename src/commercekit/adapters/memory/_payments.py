@@ -22,8 +22,10 @@ from commercekit.payments import (
     IdempotencyRecord,
     Payment,
     PaymentRepository,
+    PaymentStatus,
 )
 from commercekit.payments import payment_id as _check_payment_id
+from commercekit.values import as_utc, positive_int
 
 if TYPE_CHECKING:
     from commercekit.adapters.memory._unit_of_work import InMemoryUnitOfWork
@@ -129,6 +131,22 @@ class InMemoryPaymentRepository(PaymentRepository):
         for payment in mine:
             self._uow.track(payment)
         return mine
+
+    def lapsed_authorizations(
+        self, at: datetime, *, limit: int | None = None
+    ) -> list[str]:
+        """Ids of authorized payments whose authorization expired by ``at``."""
+        at = as_utc(at, field="at")
+        if limit is not None:
+            positive_int(limit, field="limit")
+        lapsed = sorted(
+            (payment.authorization_expires_at, payment.payment_id)
+            for _, payment in self._uow.rows(_PAYMENTS)
+            if payment.status is PaymentStatus.AUTHORIZED
+            and payment.authorization_expires_at is not None
+            and payment.authorization_expires_at <= at
+        )
+        return [code for _, code in lapsed][:limit]
 
     # -- idempotency keys ------------------------------------------------------
 

@@ -359,9 +359,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             status TEXT NOT NULL,
             currency TEXT NOT NULL,
             created_at TEXT NOT NULL,
+            authorization_expires_at TEXT,
             data TEXT NOT NULL
         )
         """,
+            "CREATE INDEX payments_lapsing ON payments "
+            "(authorization_expires_at, payment_id) WHERE status = 'authorized'",
             "CREATE INDEX payments_order "
             "ON payments (order_id, created_at, payment_id)",
             "CREATE UNIQUE INDEX payments_provider_reference "

@@ -36,6 +36,7 @@ from commercekit.payments import (
     PaymentRepository,
 )
 from commercekit.payments import payment_id as _check_payment_id
+from commercekit.values import as_utc, positive_int
 
 if TYPE_CHECKING:
     from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
@@ -54,6 +55,10 @@ _RECORD = (
     "SELECT key, operation, payment_id, fingerprint, created_at, amount, currency, "
     "result FROM payment_idempotency WHERE key = ?"
 )
+
+
+def _optional_text(value: datetime | None) -> str | None:
+    return None if value is None else _text(value)
 
 
 def _json(value: object) -> str:
@@ -155,8 +160,9 @@ class SQLitePaymentRepository(PaymentRepository):
             try:
                 conn.execute(
                     "INSERT INTO payments (payment_id, version, order_id, "
-                    "provider_reference, status, currency, created_at, data) "
-                    "VALUES (?, 1, ?, ?, ?, ?, ?, ?)",
+                    "provider_reference, status, currency, created_at, "
+                    "authorization_expires_at, data) "
+                    "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         payment.payment_id,
                         payment.order_id,
@@ -164,6 +170,7 @@ class SQLitePaymentRepository(PaymentRepository):
                         str(payment.status),
                         payment.currency,
                         _text(payment.created_at),
+                        _optional_text(payment.authorization_expires_at),
                         data,
                     ),
                 )
@@ -193,13 +200,15 @@ class SQLitePaymentRepository(PaymentRepository):
                 updated = conn.execute(
                     "UPDATE payments SET version = version + 1, order_id = ?, "
                     "provider_reference = ?, status = ?, currency = ?, "
-                    "created_at = ?, data = ? WHERE payment_id = ? AND version = ?",
+                    "created_at = ?, authorization_expires_at = ?, data = ? "
+                    "WHERE payment_id = ? AND version = ?",
                     (
                         payment.order_id,
                         payment.provider_reference,
                         str(payment.status),
                         payment.currency,
                         _text(payment.created_at),
+                        _optional_text(payment.authorization_expires_at),
                         data,
                         payment.payment_id,
                         payment.version,
@@ -251,6 +260,22 @@ class SQLitePaymentRepository(PaymentRepository):
                 (order_id,),
             ).fetchall()
         return [self._load(*row) for row in rows]
+
+    def lapsed_authorizations(
+        self, at: datetime, *, limit: int | None = None
+    ) -> list[str]:
+        """Ids of authorized payments whose authorization expired by ``at``."""
+        at = as_utc(at, field="at")
+        if limit is not None:
+            positive_int(limit, field="limit")
+        with self._storage("read payments from") as conn:
+            rows = conn.execute(
+                "SELECT payment_id FROM payments WHERE status = 'authorized' "
+                "AND authorization_expires_at <= ? "
+                "ORDER BY authorization_expires_at, payment_id LIMIT ?",
+                (_text(at), -1 if limit is None else limit),
+            ).fetchall()
+        return [row[0] for row in rows]
 
     # -- idempotency keys ------------------------------------------------------
 

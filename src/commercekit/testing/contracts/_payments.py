@@ -280,7 +280,10 @@ class PaymentRepositoryContract(abc.ABC):
             money("10.00", "EUR"),
             money("20.00", "EUR"),
         )
-        assert loaded.refundable == money("70.00", "EUR")
+        # 100.00 captured - 10.00 refunded - 20.00 lost = 70.00 held; the
+        # open dispute of 15.00 keeps that much from being refunded.
+        assert loaded.balance == money("70.00", "EUR")
+        assert loaded.refundable == money("55.00", "EUR")
         assert [(d.dispute_id, d.status, d.amount) for d in loaded.disputes] == [
             ("dp-1", DisputeStatus.LOST, money("20.00", "EUR")),
             ("dp-2", DisputeStatus.OPEN, money("15.00", "EUR")),
@@ -534,6 +537,44 @@ class PaymentRepositoryContract(abc.ABC):
             assert (stored.fingerprint, stored.operation) == ("fp-1", Operation.CAPTURE)
             assert uow.payments.recall("key-1") == first
             uow.commit()
+
+    def test_lapsed_authorizations_are_the_authorized_ones_past_their_expiry(
+        self, new_uow: PaymentsUnitOfWorkFactory
+    ) -> None:
+        def authorized(code: str, days: int) -> Payment:
+            payment = sample_payment(code, stage="pending")
+            payment.authorize(
+                money("100.00", "EUR"),
+                at=_T0,
+                reference=f"psp-{code}",
+                expires_at=_T0 + timedelta(days=days),
+            )
+            return payment
+
+        later, sooner = authorized("p-1", 2), authorized("p-2", 1)
+        taken = authorized("p-3", 1)
+        waiting = sample_payment("p-4", stage="pending")
+        taken.capture(money("100.00", "EUR"), at=_T0)
+        with new_uow(None) as uow:
+            for payment in (
+                later,
+                sooner,
+                taken,
+                sample_payment("p-4", stage="pending"),
+            ):
+                uow.payments.add(payment)
+            uow.commit()
+        with new_uow(None) as uow:
+            day = timedelta(days=1)
+            assert (
+                uow.payments.lapsed_authorizations(_T0 + day - timedelta(seconds=1))
+                == []
+            )
+            assert uow.payments.lapsed_authorizations(_T0 + day) == ["p-2"]
+            assert uow.payments.lapsed_authorizations(_T0 + 3 * day) == ["p-2", "p-1"]
+            assert uow.payments.lapsed_authorizations(_T0 + 3 * day, limit=1) == ["p-2"]
+            with pytest.raises(ValidationError):
+                uow.payments.lapsed_authorizations(_T0, limit=0)
 
     def test_a_key_keeps_the_amount_its_request_moves(
         self, new_uow: PaymentsUnitOfWorkFactory
