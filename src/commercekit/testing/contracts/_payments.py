@@ -556,12 +556,7 @@ class PaymentRepositoryContract(abc.ABC):
         waiting = sample_payment("p-4", stage="pending")
         taken.capture(money("100.00", "EUR"), at=_T0)
         with new_uow(None) as uow:
-            for payment in (
-                later,
-                sooner,
-                taken,
-                sample_payment("p-4", stage="pending"),
-            ):
+            for payment in (later, sooner, taken, waiting):
                 uow.payments.add(payment)
             uow.commit()
         with new_uow(None) as uow:
