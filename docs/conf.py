@@ -6,18 +6,28 @@ warnings as errors::
     .venv/bin/sphinx-build -n -W --keep-going -b html docs docs/_build/html
 
 Every page is also a doctest file: ``pytest`` collects ``docs/*.md``.
+
+State diagrams are generated from the machine classes at build time by the
+``lifecycle-diagram`` directive below, never drawn by hand.
 """
 
 from __future__ import annotations
 
 import builtins
+import importlib
+import importlib.util
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import attrs
 from docutils import nodes
+from sphinx.directives.code import container_wrapper
+from statemachine import StateMachine
+from statemachine.contrib.diagram import MermaidGraphMachine
+from statemachine.contrib.diagram.sphinx_ext import StateMachineDiagram
 
 # Document the sources of this checkout, whether or not it is installed.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -67,7 +77,7 @@ napoleon_use_rtype = False
 _EXTERNAL_MODULES = (
     "abc|argparse|attr|attrs|babel|builtins|cattrs|collections|contextlib|copy|datetime"
     "|decimal|enum|hypothesis|io|json|logging|moneyed|os|pathlib|pickle|pytest|random"
-    "|sqlite3|threading|types|typing|typing_extensions|zoneinfo"
+    "|sqlite3|statemachine|threading|types|typing|typing_extensions|zoneinfo"
 )
 # Builtins (``int``, ``ValueError``, ``sum``) and the bare names that remain in
 # type hints after ``from module import Name``.
@@ -132,6 +142,73 @@ def _tidy_signature(  # noqa: PLR0917 - the signature of a Sphinx event
     return None
 
 
+# A single colon outside ``code`` and :role:`targets`, as napoleon finds it.
+_CODE_OR_ROLE = re.compile(r"(:[\w+.:-]+:`.+?`|``.+?``|`.+?`)")
+_SINGLE_COLON = re.compile(r"(?<!:):(?!:)")
+
+
+def _keep_attribute_summaries(  # noqa: PLR0917 - the signature of a Sphinx event
+    app: Any, what: str, name: str, obj: object, options: Any, lines: list[str]
+) -> None:
+    """Keep napoleon from reading an attribute's summary as ``type: text``.
+
+    napoleon takes the first line of an attribute's, property's or enum
+    member's docstring as ``type: description`` when it has a colon, so
+    ``"Done: authorized, captured ..."`` would render as the type ``Done``.
+    commercekit takes types from annotations, never from docstrings: break
+    the line after its colon (a paragraph renders the break as a space), and
+    napoleon keeps the text as it is.
+    """
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if what not in {"attribute", "data", "property"} or first is None:
+        return
+    line, start = lines[first], 0
+    for number, part in enumerate(_CODE_OR_ROLE.split(line)):
+        colon = None if number % 2 else _SINGLE_COLON.search(part)
+        if colon:
+            at = start + colon.end()
+            if line[at:].strip():
+                lines[first : first + 1] = [line[:at], line[at:].strip()]
+            return
+        start += len(part)
+
+
+# What python-statemachine's metaclass sets on every machine class.
+_MACHINE_ATTRIBUTES = frozenset(
+    {"final_states", "id", "initial_state", "name", "states", "states_map"}
+)
+
+
+def _machines() -> list[type]:
+    found, todo = [], [StateMachine]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            found.append(cls)
+            todo.append(cls)
+    return [cls for cls in found if cls.__module__.startswith("commercekit.")]
+
+
+def _skip_machine_attributes(  # noqa: PLR0917 - the signature of a Sphinx event
+    app: Any,
+    what: str,
+    name: str,
+    obj: object,
+    skip: bool,  # noqa: FBT001
+    options: Any,
+) -> bool | None:
+    """Leave out the attributes python-statemachine sets on a machine class.
+
+    A lifecycle's states and transitions are its diagram; ``states_map`` and
+    the like are the library's machinery, and their docstrings link to the
+    library's own documentation.
+    """
+    if what == "class" and name in _MACHINE_ATTRIBUTES:
+        for machine in _machines():
+            if vars(machine).get(name) is obj:
+                return True
+    return None
+
+
 def _strip_trailing_blank_lines(app: Any, doctree: nodes.document) -> None:
     """Drop the blank line that ends each code example.
 
@@ -147,7 +224,69 @@ def _strip_trailing_blank_lines(app: Any, doctree: nodes.document) -> None:
             block.children = [nodes.Text(stripped)]
 
 
+# -- state diagrams ------------------------------------------------------------------
+
+
+# python-statemachine draws SVG with Graphviz's ``dot`` through pydot (its
+# ``diagrams`` extra); without either, the diagram is Mermaid text.
+_CAN_DRAW_SVG = bool(shutil.which("dot")) and bool(importlib.util.find_spec("pydot"))
+
+
+class LifecycleDiagram(StateMachineDiagram):
+    """Draw a lifecycle from its python-statemachine class.
+
+    Usage in MyST::
+
+        ```{lifecycle-diagram} commercekit.payments.PaymentLifecycle
+        :caption: The payment lifecycle
+        ```
+
+    With Graphviz's ``dot`` on the ``PATH`` (the Debian ``graphviz``
+    package) and pydot installed (``python-statemachine[diagrams]``),
+    python-statemachine's own ``statemachine-diagram`` directive
+    renders the machine as an inline SVG. Without them, the build stays
+    offline and warning-free: the directive shows the Mermaid text that
+    python-statemachine writes for the same machine, as a literal block.
+    Either way the diagram comes from the class, so it cannot drift from the
+    code.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        """Render the SVG if Graphviz and pydot are installed, else Mermaid text."""
+        # The caption may hold roles; the SVG directive would show them raw.
+        caption = self.options.pop("caption", "")
+        if _CAN_DRAW_SVG:
+            drawn = super().run()
+            if not caption or not isinstance(drawn[0], nodes.raw):
+                return drawn  # no caption, or a warning
+            diagram: nodes.Element = drawn[0]
+        else:
+            qualname = self.arguments[0]
+            module_name, _, class_name = qualname.rpartition(".")
+            try:
+                machine = getattr(importlib.import_module(module_name), class_name)
+                text = MermaidGraphMachine(machine).get_mermaid().rstrip()
+            except (ImportError, AttributeError, ValueError) as exc:
+                return [
+                    self.state_machine.reporter.warning(
+                        f"lifecycle-diagram: cannot draw {qualname!r}: {exc}",
+                        line=self.lineno,
+                    )
+                ]
+            diagram = nodes.literal_block(text, text, language="text")
+            if "name" in self.options:
+                self.add_name(diagram)
+            if caption:
+                caption += " (Mermaid text: this build had no Graphviz to draw it)"
+        self.set_source_info(diagram)
+        return [container_wrapper(self, diagram, caption) if caption else diagram]
+
+
 def setup(app: Any) -> None:
-    """Install the fixes above."""
+    """Install the fixes and the diagram directive above."""
     app.connect("autodoc-process-signature", _tidy_signature)
+    # Before napoleon (priority 500) reads the docstrings.
+    app.connect("autodoc-process-docstring", _keep_attribute_summaries, priority=400)
+    app.connect("autodoc-skip-member", _skip_machine_attributes)
     app.connect("doctree-read", _strip_trailing_blank_lines)
+    app.add_directive("lifecycle-diagram", LifecycleDiagram)

@@ -11,7 +11,8 @@ import attrs
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, as_money
-from commercekit.payments._card import check_no_card_data
+from commercekit.payments._card import check_no_card_data, looks_like_card_number
+from commercekit.payments._errors import CardDataError
 from commercekit.payments._model import RequiredAction
 from commercekit.values import FrozenMap, as_utc, identifier
 
@@ -75,14 +76,23 @@ def _metadata(value: object) -> FrozenMap[str, str]:
     return FrozenMap(value)
 
 
-def _optional_text(value: object) -> str | None:
+def _optional_text(value: object, field: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip():
-        msg = f"expected non-empty text or None, not {value!r}"
-        raise ValidationError(msg, field="text")
-    check_no_card_data({"text": value}, field="request")
+        msg = f"{field} must be non-empty text or None, not {value!r}"
+        raise ValidationError(msg, field=field)
+    if looks_like_card_number(value):
+        raise CardDataError(field=field)
     return value
+
+
+def _return_url(value: object) -> str | None:
+    return _optional_text(value, "return_url")
+
+
+def _reason(value: object) -> str | None:
+    return _optional_text(value, "reason")
 
 
 @attrs.frozen(kw_only=True)
@@ -109,7 +119,7 @@ class AuthorizeRequest:
     token: str = attrs.field(converter=_token)
     idempotency_key: str = attrs.field(converter=_key)
     capture: bool = False
-    return_url: str | None = attrs.field(default=None, converter=_optional_text)
+    return_url: str | None = attrs.field(default=None, converter=_return_url)
     metadata: FrozenMap[str, str] = attrs.field(factory=FrozenMap, converter=_metadata)
 
 
@@ -161,7 +171,7 @@ class RefundRequest:
     reference: str = attrs.field(converter=_reference)
     amount: Money = attrs.field(converter=_positive)
     idempotency_key: str = attrs.field(converter=_key)
-    reason: str | None = attrs.field(default=None, converter=_optional_text)
+    reason: str | None = attrs.field(default=None, converter=_reason)
 
 
 def _optional_at(value: object) -> datetime | None:

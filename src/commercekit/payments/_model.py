@@ -639,7 +639,7 @@ class Payment(EventRecorder):
                 aggregate="dispute",
                 key=dispute.dispute_id,
                 state=str(dispute.status),
-                event=str(status),
+                event="win" if status is DisputeStatus.WON else "lose",
             )
         closed = attrs.evolve(dispute, status=status)
         self.disputes = (*self.disputes[:index], closed, *self.disputes[index + 1 :])

@@ -8,14 +8,19 @@ import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import attrs
 
 from commercekit.errors import ValidationError
 from commercekit.money import Money, money
 from commercekit.payments._errors import PaymentError
-from commercekit.payments._model import Payment, PaymentStatus, TransactionKind
+from commercekit.payments._model import (
+    DisputeStatus,
+    Payment,
+    PaymentStatus,
+    TransactionKind,
+)
 from commercekit.payments._ports import PaymentsUnitOfWork
 from commercekit.ports import Clock
 from commercekit.values import as_utc, identifier
@@ -39,7 +44,7 @@ class InvalidSignatureError(PaymentError):
     Answer the provider with an error status; never act on such a body.
     """
 
-    code = "invalid_signature"
+    code: ClassVar[str] = "invalid_signature"
 
     def _default_message(self) -> str:
         return "the notification's signature does not match its body"
@@ -279,11 +284,12 @@ def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
             raise ValidationError(msg, field="amount")
         payment.open_dispute(dispute, note.amount, at=at)
         return not known
+    closed = {d.dispute_id: d.status for d in payment.disputes}.get(dispute)
     if kind is NotificationKind.DISPUTE_WON:
         payment.win_dispute(dispute, at=at)
-        return True
+        return closed is not DisputeStatus.WON
     payment.lose_dispute(dispute, at=at)
-    return True
+    return closed is not DisputeStatus.LOST
 
 
 def handle_notification(

@@ -152,8 +152,8 @@ def _run(
         if record.fingerprint != fingerprint:
             raise IdempotencyKeyReusedError(
                 key=key,
-                first=f"{record.operation} of payment {record.payment_id}",
-                now=f"{operation} of payment {code} ({', '.join(map(str, parts))})",
+                first=f"the {record.operation} of payment {record.payment_id}",
+                now=f"a {operation} of payment {code} on other terms",
             )
         if record.result is not None:
             # Applied by the first call: answer as it did, move nothing.
@@ -366,6 +366,14 @@ def refund_payment(
 
     def check(payment: Payment, _: Money | None, now: datetime) -> None:
         payment.refund(back, at=now)
+        if payment.provider_reference is not None:  # the reason is checked here
+            RefundRequest(
+                payment_id=payment.payment_id,
+                reference=payment.provider_reference,
+                amount=back,
+                idempotency_key=idempotency_key,
+                reason=reason,
+            )
 
     def send(payment: Payment, _: Money | None) -> GatewayResult:
         return gateway.refund(
@@ -390,7 +398,7 @@ def refund_payment(
         Operation.REFUND,
         payment_id,
         idempotency_key,
-        (back,),
+        (back, reason),
         uow=uow,
         clock=clock,
         amount_of=lambda _: back,

@@ -13,6 +13,7 @@ from commercekit.adapters.sqlite import SQLiteDatabase, SQLiteUnitOfWork
 from commercekit.errors import InvalidTransitionError, ValidationError
 from commercekit.money import Money, money
 from commercekit.payments import (
+    CardDataError,
     GatewayUnavailableError,
     HmacSignatureVerifier,
     IdempotencyKeyReusedError,
@@ -346,3 +347,73 @@ def test_the_sweep_expires_lapsed_authorizations_only(uow: Factory) -> None:
     assert swept == [first.payment_id]
     assert _load(uow, first.payment_id).status is PaymentStatus.EXPIRED
     assert _load(uow, second.payment_id).status is PaymentStatus.CAPTURED
+
+
+def test_a_card_number_as_refund_reason_is_refused_before_anything_is_kept(
+    uow: Factory,
+) -> None:
+    fake = FakePaymentGateway(clock=CLOCK)
+    payment = _authorized(uow, fake)
+    kw = {"uow": uow(), "gateway": fake, "clock": CLOCK}
+    capture_payment(payment.payment_id, idempotency_key="c-1", **kw)  # type: ignore[arg-type]
+    with pytest.raises(CardDataError) as error:
+        refund_payment(
+            payment.payment_id,
+            eur("5.00"),
+            idempotency_key="r-1",
+            reason="card 4111 1111 1111 1111",
+            **kw,  # type: ignore[arg-type]
+        )
+    assert error.value.field == "reason"
+    with uow() as work:
+        assert work.payments.recall("r-1") is None
+    assert [c.operation for c in fake.calls].count("refund") == 0
+
+
+def test_a_reused_key_is_named_without_the_token(uow: Factory) -> None:
+    fake = FakePaymentGateway(clock=CLOCK)
+    payment = _authorized(uow, fake)
+    with pytest.raises(IdempotencyKeyReusedError) as error:
+        capture_payment(
+            payment.payment_id,
+            idempotency_key="auth-1",
+            uow=uow(),
+            gateway=fake,
+            clock=CLOCK,
+        )
+    assert "tok_visa" not in str(error.value)
+    assert "the authorize of payment pay-1" in str(error.value)
+
+
+def test_a_dispute_outcome_told_again_is_already_known(uow: Factory) -> None:
+    fake = FakePaymentGateway(clock=CLOCK)
+    payment = _authorized(uow, fake)
+    capture_payment(
+        payment.payment_id, idempotency_key="c-1", uow=uow(), gateway=fake, clock=CLOCK
+    )
+    reference = payment.provider_reference
+    assert reference is not None
+    verifier = HmacSignatureVerifier(fake.webhook_secret)
+    notes = [
+        fake.notification(
+            reference,
+            "dispute_opened",
+            dispute_id="dp-1",
+            amount="40.00",
+            currency="EUR",
+        ),
+        fake.notification(reference, "dispute_won", dispute_id="dp-1"),
+        fake.notification(reference, "dispute_won", dispute_id="dp-1"),
+    ]
+    results = [
+        handle_notification(
+            n.body, n.signature, uow=uow(), verifier=verifier, clock=CLOCK
+        )
+        for n in notes
+    ]
+    assert results == [
+        NotificationResult.APPLIED,
+        NotificationResult.APPLIED,
+        NotificationResult.ALREADY_KNOWN,
+    ]
+    assert _load(uow, payment.payment_id).balance == eur("100.00")
