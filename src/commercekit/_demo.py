@@ -1,4 +1,4 @@
-"""The demo's shop: its catalog, prices, voucher, stock, shipping and settings.
+"""The demo's shop: catalog, prices, voucher, stock, shipping, payment methods.
 
 Private to ``python -m commercekit demo`` (:mod:`commercekit.cli` walks the
 story); nothing here is public API. Every instant is fixed and every id
@@ -19,6 +19,7 @@ from commercekit.inventory import (
     receive_stock,
 )
 from commercekit.money import Money, format_money, money
+from commercekit.payments import PaymentMethod, PaymentMethods
 from commercekit.pricing import (
     EUTaxProvider,
     PriceList,
@@ -178,6 +179,30 @@ _RATES = TableRates(
         ),
     ]
 )
+# Kauf auf Rechnung carries the shop's risk: Germany only, and only for
+# orders from 10 EUR up to 150 EUR.
+_INVOICE_FROM, _INVOICE_UP_TO = _eur("10.00"), _eur("150.00")
+_PAYMENT_METHODS = PaymentMethods(
+    [
+        PaymentMethod(
+            code="card", name="Kreditkarte", kind="gateway", currencies=["EUR"]
+        ),
+        PaymentMethod(code="paypal", name="PayPal", kind="gateway", currencies=["EUR"]),
+        PaymentMethod(
+            code="invoice",
+            name="Kauf auf Rechnung",
+            kind="invoice",
+            currencies=["EUR"],
+            countries=["DE"],
+            min_amounts=[_INVOICE_FROM],
+            max_amounts=[_INVOICE_UP_TO],
+        ),
+        PaymentMethod(
+            code="prepayment", name="Vorkasse", kind="prepayment", currencies=["EUR"]
+        ),
+    ]
+)
+
 _TAX = EUTaxProvider(TaxSettings(merchant_country="DE"))
 _PRICING = CartPricingSettings(tax=_TAX, default_ship_to="DE", shipping_rates=_RATES)
 _CARTS = CartSettings()
@@ -205,6 +230,7 @@ class _Shop:
         self.database = database
         self.clock = FixedClock(_MONDAY)
         self.reservation_ids = SequentialIds("res-")
+        self.payment_ids = SequentialIds("pay-")
         self.event_ids = SequentialIds("event-")
         self.publisher = RecordingPublisher()
 

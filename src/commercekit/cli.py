@@ -15,6 +15,7 @@ from commercekit._demo import (
     _CUSTOMER,
     _CUSTOMER_CART,
     _INVENTORY,
+    _PAYMENT_METHODS,
     _PRICING,
     _TAX,
     _WHITE,
@@ -46,7 +47,22 @@ from commercekit.inventory import (
     adjust_stock,
     reserve_stock,
 )
+from commercekit.money import Money
+from commercekit.payments import (
+    GatewayUnavailableError,
+    HmacSignatureVerifier,
+    Payment,
+    PaymentMethod,
+    PaymentMethodKind,
+    Unavailable,
+    UnavailableReason,
+    authorize_payment,
+    capture_payment,
+    create_payment,
+    handle_notification,
+)
 from commercekit.pricing import PriceBreakdown, SupplyKind, TaxContext
+from commercekit.testing import FakePaymentGateway, GatewayCall, Script
 from commercekit.values import Address, CustomerFacts, sku
 
 __all__ = ["main", "run_demo"]
@@ -83,6 +99,11 @@ _OFFERS = (
         "commercekit.cart",
         "carts and wishlists, the guest cart merged on login, pricing in one "
         "call, validation with alternatives",
+    ),
+    (
+        "commercekit.payments",
+        "authorize, capture and refund through a gateway port, idempotent; "
+        "signed webhooks; payment methods; invoice, prepayment, gift cards",
     ),
     ("commercekit.adapters", "in-memory and SQLite stores with an event outbox"),
     (
@@ -360,6 +381,153 @@ def _reserve(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
     )
 
 
+_HOW = {
+    PaymentMethodKind.GATEWAY: "via the provider",
+    PaymentMethodKind.INVOICE: "bank transfer after delivery",
+    PaymentMethodKind.PREPAYMENT: "bank transfer first",
+    PaymentMethodKind.CASH_ON_DELIVERY: "cash at the door",
+    PaymentMethodKind.STORE_CREDIT: "gift card",
+}
+
+
+def _terms(method: PaymentMethod, currency: str) -> str:
+    """Where and for how much a method is offered, such as ``DE only, ...``."""
+    terms = [] if method.countries is None else [f"{'/'.join(method.countries)} only"]
+    low, high = method.min_amount(currency), method.max_amount(currency)
+    if low is not None and high is not None:
+        terms.append(f"{_show(low)} to {_show(high)}")
+    elif low is not None:
+        terms.append(f"from {_show(low)}")
+    elif high is not None:
+        terms.append(f"up to {_show(high)}")
+    return ", ".join(terms)
+
+
+def _why_not(refused: Unavailable, country: str, total: Money) -> str:
+    limit = "its limit" if refused.limit is None else _show(refused.limit)
+    why = {
+        UnavailableReason.COUNTRY: f"not offered in {country}",
+        UnavailableReason.CURRENCY: f"does not take {total.currency.code}",
+        UnavailableReason.BELOW_MINIMUM: f"{_show(total)} is below {limit}",
+        UnavailableReason.ABOVE_MAXIMUM: f"{_show(total)} is above {limit}",
+    }[refused.reason]
+    terms = _terms(refused.method, total.currency.code)
+    name = refused.method.name
+    return f"{name} ({terms}): {why}" if terms else f"{name}: {why}"
+
+
+def _lose_first_capture_reply(call: GatewayCall) -> Script | None:
+    """The provider takes the money, but its reply to the first capture is lost."""
+    if call.operation == "capture" and call.attempt == 1:
+        return Script.lose_reply()
+    return None  # the fake's default: approve
+
+
+def _captured(payment: Payment) -> Money:
+    if payment.captured is None:  # pragma: no cover - set when it is made
+        msg = f"payment {payment.payment_id} has no captured amount"
+        raise LookupError(msg)
+    return payment.captured
+
+
+def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
+    say("6. Pay: the methods this cart may use; then PayPal through the provider.")
+    shop.at(9, 25)
+    total = frozen.breakdown.grand_total
+    with shop.uow() as uow:
+        cart = uow.carts.get(key)
+    country = _PRICING.default_ship_to
+    if cart.shipping_address is not None:
+        country = cart.shipping_address.country
+    offered = ", ".join(
+        f"{method.name} ({_HOW[method.kind]})"
+        for method in _PAYMENT_METHODS.available(country, total)
+    )
+    say(f"   offered for {_show(total)} to {country}: {offered}")
+    for refused in _PAYMENT_METHODS.unavailable(country, total):
+        say(f"   not offered: {_why_not(refused, country, total)}")
+    chosen = _PAYMENT_METHODS.require(cart.payment_method or "", country, total)
+    seen = len(shop.publisher.events)
+    gateway = FakePaymentGateway(_lose_first_capture_reply, clock=shop.clock)
+    payment = create_payment(
+        cart.cart_id,
+        total,
+        method=chosen.code,
+        uow=shop.uow(),
+        ids=shop.payment_ids,
+        clock=shop.clock,
+    )
+    say(
+        f"   {chosen.name}, the customer's choice: payment {payment.payment_id} "
+        f"of {_show(payment.amount)} for {payment.order_id}"
+    )
+    payment = authorize_payment(
+        payment.payment_id,
+        "tok_paypal",
+        idempotency_key=f"{payment.payment_id}-authorize",
+        uow=shop.uow(),
+        gateway=gateway,
+        clock=shop.clock,
+    )
+    reference = payment.provider_reference
+    if reference is None:  # pragma: no cover - an approval names it
+        msg = f"payment {payment.payment_id} has no provider reference"
+        raise LookupError(msg)
+    say(
+        f"   authorized with the frozen total: the provider holds "
+        f"{_show(gateway.held(reference))} ({reference})"
+    )
+
+    def capture() -> Payment:
+        return capture_payment(
+            payment.payment_id,
+            idempotency_key=f"{payment.payment_id}-capture",
+            uow=shop.uow(),
+            gateway=gateway,
+            clock=shop.clock,
+        )
+
+    try:
+        capture()
+    except GatewayUnavailableError as error:
+        if not error.retryable:  # pragma: no cover - the script loses a reply
+            raise
+        say(
+            f"   capture: the provider took {_show(gateway.captured(reference))}, "
+            "but its reply was lost on the way"
+        )
+    payment = capture()
+    books = ", ".join(f"{entry.kind} {_show(entry.amount)}" for entry in gateway.ledger)
+    say(
+        f"   retried with the same key, the money moved once: the provider's "
+        f"ledger has {len(gateway.ledger)} entries ({books})"
+    )
+    verifier = HmacSignatureVerifier(gateway.webhook_secret)
+    webhook = gateway.notification(reference, "captured")
+    answers = [
+        handle_notification(
+            webhook.body,
+            webhook.signature,
+            uow=shop.uow(),
+            verifier=verifier,
+            clock=shop.clock,
+        )
+        for _ in range(2)
+    ]
+    say(
+        f"   the provider's 'captured' webhook: {answers[0]} (the retry's reply "
+        f"told it first); delivered again: {answers[1]}"
+    )
+    with shop.uow() as uow:
+        payment = uow.payments.get(payment.payment_id)
+    counts = Counter(type(event).__name__ for event in shop.publisher.events[seen:])
+    events = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+    say(
+        f"   payment {payment.payment_id}: {payment.status}, "
+        f"{_show(_captured(payment))} captured; events: {events}"
+    )
+
+
 def run_demo(out: TextIO) -> None:
     """Walk the parts of the purchase story this version covers, and print it."""
 
@@ -391,6 +559,8 @@ def run_demo(out: TextIO) -> None:
         frozen = _check_out(say, shop, key)
         say()
         _reserve(say, shop, key, frozen)
+        say()
+        _pay(say, shop, key, frozen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -127,6 +127,54 @@ def test_the_demo_reserves_the_cart_until_its_price_runs_out(demo: str) -> None:
     )
 
 
+def test_the_demo_lists_the_payment_methods_for_the_frozen_total(demo: str) -> None:
+    # The frozen total is 168.70 (step 4), shipped to DE. Card, PayPal and
+    # prepayment have no limits; the invoice takes DE orders from 10.00 to
+    # 150.00, and 168.70 > 150.00.
+    assert (
+        "commercekit.payments   authorize, capture and refund through a gateway" in demo
+    )
+    assert (
+        "offered for 168,70 € to DE: Kreditkarte (via the provider), "
+        "PayPal (via the provider), Vorkasse (bank transfer first)" in demo
+    )
+    assert (
+        "not offered: Kauf auf Rechnung (DE only, 10,00 € to 150,00 €): "
+        "168,70 € is above 150,00 €" in demo
+    )
+
+
+def test_the_demo_pays_with_paypal_once_despite_a_lost_reply(demo: str) -> None:
+    # The payment is for the frozen grand total, 168.70, and the provider
+    # holds all of it.
+    assert (
+        "PayPal, the customer's choice: payment pay-1 of 168,70 € "
+        "for cart-of-customer-7" in demo
+    )
+    assert (
+        "authorized with the frozen total: the provider holds 168,70 € (fake-pay-1)"
+        in demo
+    )
+    # The capture takes what is held, 168.70 - 0.00 captured = 168.70; the
+    # provider's books show it although the reply was lost.
+    assert "capture: the provider took 168,70 €, but its reply was lost" in demo
+    # The retry with the key got the first answer: 1 authorization + 1
+    # capture = 2 entries, not 3; the capture is 168.70 once, not 337.40.
+    assert (
+        "retried with the same key, the money moved once: the provider's ledger "
+        "has 2 entries (authorization 168,70 €, capture 168,70 €)" in demo
+    )
+    assert (
+        "the provider's 'captured' webhook: already_known (the retry's reply "
+        "told it first); delivered again: duplicate" in demo
+    )
+    # Captured 168.70 of 168.70 authorized: captured in full, once.
+    assert (
+        "payment pay-1: captured, 168,70 € captured; "
+        "events: 1 PaymentAuthorized, 1 PaymentCaptured" in demo
+    )
+
+
 def test_main_answers_version_and_refuses_unknown_commands(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
