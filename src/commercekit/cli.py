@@ -423,13 +423,6 @@ def _lose_first_capture_reply(call: GatewayCall) -> Script | None:
     return None  # the fake's default: approve
 
 
-def _captured(payment: Payment) -> Money:
-    if payment.captured is None:  # pragma: no cover - set when it is made
-        msg = f"payment {payment.payment_id} has no captured amount"
-        raise LookupError(msg)
-    return payment.captured
-
-
 def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
     say("6. Pay: the methods this cart may use; then PayPal through the provider.")
     shop.at(9, 25)
@@ -524,7 +517,7 @@ def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
     events = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
     say(
         f"   payment {payment.payment_id}: {payment.status}, "
-        f"{_show(_captured(payment))} captured; events: {events}"
+        f"{_show(payment.captured)} captured; events: {events}"
     )
 
 

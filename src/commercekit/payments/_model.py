@@ -154,6 +154,11 @@ def _data(value: object) -> FrozenMap[str, str]:
     return FrozenMap(value)
 
 
+def _nothing(payment: Payment) -> Money:
+    """Zero in the payment's currency: the default of its running amounts."""
+    return zero(payment.amount.currency.code)
+
+
 def _at(value: object) -> datetime:
     return as_utc(value, field="at")  # type: ignore[arg-type]
 
@@ -250,7 +255,8 @@ class Payment(EventRecorder):
         created_at: When it was created (UTC).
         status: Where it stands; checked against the lifecycle's states.
         provider_reference: The provider's id of the payment, once known.
-        authorized: What the provider holds or held.
+        authorized: What the provider holds or held (zero by default, in the
+            payment's currency, like the three below).
         captured: What was taken in all.
         refunded: What went back in all.
         charged_back: What lost disputes took back.
@@ -284,10 +290,18 @@ class Payment(EventRecorder):
         default=PaymentStatus.PENDING, converter=_status
     )
     provider_reference: str | None = attrs.field(default=None, converter=_optional_text)
-    authorized: Money | None = attrs.field(default=None, converter=_optional_money)
-    captured: Money | None = attrs.field(default=None, converter=_optional_money)
-    refunded: Money | None = attrs.field(default=None, converter=_optional_money)
-    charged_back: Money | None = attrs.field(default=None, converter=_optional_money)
+    authorized: Money = attrs.field(
+        default=attrs.Factory(_nothing, takes_self=True), converter=_money
+    )
+    captured: Money = attrs.field(
+        default=attrs.Factory(_nothing, takes_self=True), converter=_money
+    )
+    refunded: Money = attrs.field(
+        default=attrs.Factory(_nothing, takes_self=True), converter=_money
+    )
+    charged_back: Money = attrs.field(
+        default=attrs.Factory(_nothing, takes_self=True), converter=_money
+    )
     authorization_expires_at: datetime | None = attrs.field(default=None)
     action: RequiredAction | None = attrs.field(default=None)
     decline_code: str | None = attrs.field(default=None, converter=_optional_text)
@@ -302,12 +316,9 @@ class Payment(EventRecorder):
         if self.amount.amount <= 0:
             msg = f"a payment's amount must be more than 0, not {self.amount}"
             raise ValidationError(msg, field="amount")
-        nothing = zero(self.currency)
         for name in ("authorized", "captured", "refunded", "charged_back"):
             value = getattr(self, name)
-            if value is None:
-                object.__setattr__(self, name, nothing)
-            elif value.currency.code != self.currency:
+            if value.currency.code != self.currency:
                 raise CurrencyMismatchError(
                     expected=self.currency, got=value.currency.code
                 )
@@ -328,7 +339,7 @@ class Payment(EventRecorder):
         """What may still be captured: authorized minus captured, while it holds."""
         if self.status not in _CAN_CAPTURE:
             return zero(self.currency)
-        return self._authorized - self._captured
+        return self.authorized - self.captured
 
     @property
     def refundable(self) -> Money:
@@ -355,27 +366,7 @@ class Payment(EventRecorder):
         Captured minus refunded minus lost chargebacks (an open dispute has
         moved no money yet).
         """
-        return self._captured - self._refunded - self._charged_back
-
-    @property
-    def _authorized(self) -> Money:
-        assert self.authorized is not None  # noqa: S101 - set in post-init
-        return self.authorized
-
-    @property
-    def _captured(self) -> Money:
-        assert self.captured is not None  # noqa: S101 - set in post-init
-        return self.captured
-
-    @property
-    def _refunded(self) -> Money:
-        assert self.refunded is not None  # noqa: S101 - set in post-init
-        return self.refunded
-
-    @property
-    def _charged_back(self) -> Money:
-        assert self.charged_back is not None  # noqa: S101 - set in post-init
-        return self.charged_back
+        return self.captured - self.refunded - self.charged_back
 
     def has_transaction(self, kind: TransactionKind, reference: str | None) -> bool:
         """Whether the ledger has a ``kind`` entry with this provider reference.
@@ -498,14 +489,14 @@ class Payment(EventRecorder):
         self._allow("capture")
         at, taken = as_utc(at, field="at"), _positive(self, amount, "amount")
         self._send("capture", amount=taken)
-        self.captured = self._captured + taken
+        self.captured = self.captured + taken
         self._entry(TransactionKind.CAPTURE, at, amount=taken, reference=reference)
         self.record(
             PaymentCaptured(
                 payment_id=self.payment_id,
                 order_id=self.order_id,
                 amount=taken,
-                captured=self._captured,
+                captured=self.captured,
             )
         )
 
@@ -522,14 +513,14 @@ class Payment(EventRecorder):
         self._allow("refund")
         at, back = as_utc(at, field="at"), _positive(self, amount, "amount")
         self._send("refund", amount=back)
-        self.refunded = self._refunded + back
+        self.refunded = self.refunded + back
         self._entry(TransactionKind.REFUND, at, amount=back, reference=reference)
         self.record(
             PaymentRefunded(
                 payment_id=self.payment_id,
                 order_id=self.order_id,
                 amount=back,
-                refunded=self._refunded,
+                refunded=self.refunded,
             )
         )
 
@@ -600,7 +591,7 @@ class Payment(EventRecorder):
         code = identifier(dispute_id, field="dispute_id")
         if any(d.dispute_id == code for d in self.disputes):
             return
-        if self._captured.amount == 0:
+        if self.captured.amount == 0:
             raise InvalidTransitionError(
                 aggregate="payment",
                 key=self.payment_id,
@@ -662,7 +653,7 @@ class Payment(EventRecorder):
         """A dispute was lost: its amount leaves the balance (``charged_back``)."""
         closed = self._close_dispute(dispute_id, DisputeStatus.LOST, at)
         if closed is not None:
-            self.charged_back = self._charged_back + closed.amount
+            self.charged_back = self.charged_back + closed.amount
             self._entry(
                 TransactionKind.DISPUTE_LOST,
                 as_utc(at),
