@@ -195,7 +195,7 @@ def register_strategies() -> None:
     )
     for kind, strategy in inventory:
         st.register_type_strategy(kind, strategy)
-    _register_cart(st.register_type_strategy)
+    _register_contexts(st.register_type_strategy)
 
 
 def _register_cart(register: Any) -> None:
@@ -265,3 +265,49 @@ def _register_cart(register: Any) -> None:
         WishlistsMerged,
     ):
         register(event, _lazy("cart_events", kinds=[event]))
+
+
+def _register_contexts(register: Any) -> None:
+    """Register the contexts that have a function of their own below."""
+    for register_context in (_register_cart, _register_payments):
+        register_context(register)
+
+
+def _register_payments(register: Any) -> None:
+    """Register the payments context's types: values, aggregates and events."""
+    from commercekit import payments as pay  # noqa: PLC0415
+
+    for kind, name in (
+        (pay.Payment, "payments"),
+        (pay.PaymentTransaction, "payment_transactions"),
+        (pay.RequiredAction, "required_actions"),
+        (pay.Dispute, "disputes"),
+        (pay.GatewayResult, "gateway_results"),
+        (pay.AuthorizeRequest, "authorize_requests"),
+        (pay.CaptureRequest, "capture_requests"),
+        (pay.VoidRequest, "void_requests"),
+        (pay.RefundRequest, "refund_requests"),
+        (pay.IdempotencyRecord, "idempotency_records"),
+        (pay.PaymentNotification, "payment_notifications"),
+        (pay.PaymentMethod, "payment_methods"),
+        (pay.PaymentMethods, "payment_method_registries"),
+        (pay.Unavailable, "unavailable_methods"),
+        (pay.SplitTender, "split_tenders"),
+        (pay.StoreCreditAccount, "store_credit_accounts"),
+        (pay.StoreCreditEntry, "store_credit_entries"),
+        (pay.TransferOutcome, "transfer_outcomes"),
+    ):
+        register(kind, _lazy(name))
+    for event in (
+        pay.PaymentActionRequired,
+        pay.PaymentAuthorized,
+        pay.PaymentCaptured,
+        pay.PaymentRefunded,
+        pay.PaymentVoided,
+        pay.PaymentFailed,
+        pay.PaymentExpired,
+        pay.ChargebackOpened,
+        pay.ChargebackWon,
+        pay.ChargebackLost,
+    ):
+        register(event, _lazy("payment_events", kinds=[event]))
