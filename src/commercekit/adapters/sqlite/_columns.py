@@ -1,10 +1,26 @@
-"""How the SQLite adapters write values into columns and read them back."""
+"""How the SQLite adapters write values into columns and read them back.
+
+Also the two ways a SQLite adapter turns a fault into a commercekit error:
+:func:`_readable` for a stored value that does not read back, and
+:func:`_storage` for an error of the database itself.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
+from decimal import InvalidOperation
+from typing import TYPE_CHECKING
 
+import cattrs
+
+from commercekit.errors import CommerceError, StorageError
 from commercekit.values import as_utc
+
+if TYPE_CHECKING:
+    from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
 
 __all__: list[str] = []
 
@@ -24,3 +40,30 @@ def _instant(text: str) -> datetime:
 
 def _optional_instant(text: str | None) -> datetime | None:
     return None if text is None else _instant(text)
+
+
+@contextlib.contextmanager
+def _readable(what: str) -> Iterator[None]:
+    """Turn a stored value that does not read back into a storage fault."""
+    try:
+        yield
+    except (
+        CommerceError,
+        cattrs.BaseValidationError,
+        ValueError,
+        TypeError,
+        KeyError,
+        InvalidOperation,
+    ) as exc:
+        msg = f"a stored {what} cannot be read: {exc}"
+        raise StorageError(msg) from exc
+
+
+@contextlib.contextmanager
+def _storage(uow: SQLiteUnitOfWork, action: str) -> Iterator[sqlite3.Connection]:
+    """The unit of work's connection; a database error becomes a StorageError."""
+    try:
+        yield uow.connection
+    except sqlite3.Error as exc:
+        msg = f"cannot {action} the SQLite database {uow.database.path!r}"
+        raise StorageError(f"{msg}: {exc}") from exc

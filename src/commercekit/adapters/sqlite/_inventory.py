@@ -24,10 +24,11 @@ from commercekit.adapters.sqlite._columns import (
     _instant,
     _optional_instant,
     _optional_text,
+    _readable,
+    _storage,
     _text,
 )
 from commercekit.errors import (
-    CommerceError,
     InvalidTransitionError,
     NotFoundError,
     StorageError,
@@ -94,16 +95,6 @@ _RESERVATION_COLUMNS = (
 )
 
 
-@contextlib.contextmanager
-def _readable(what: str) -> Iterator[None]:
-    """Turn a stored value that does not read back into a storage fault."""
-    try:
-        yield
-    except (CommerceError, ValueError, TypeError) as exc:
-        msg = f"a stored {what} cannot be read: {exc}"
-        raise StorageError(msg) from exc
-
-
 _HELD_BY_ORDINARY = (
     "SELECT COALESCE(SUM(quantity), 0) FROM stock_reservations "
     "WHERE sku = ? AND location = ? AND backorder = 0 "
@@ -140,13 +131,10 @@ class SQLiteStockStore(_StockIntake, StockStore):
 
     # -- plumbing --------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _storage(self, action: str) -> Iterator[sqlite3.Connection]:
-        try:
-            yield self._uow.connection
-        except sqlite3.Error as exc:
-            msg = f"cannot {action} the SQLite database {self._uow.database.path!r}"
-            raise StorageError(f"{msg}: {exc}") from exc
+    def _storage(
+        self, action: str
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return _storage(self._uow, action)
 
     @contextlib.contextmanager
     def _atomic(self) -> Iterator[sqlite3.Connection]:

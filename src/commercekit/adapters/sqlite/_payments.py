@@ -5,11 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
-
-import cattrs
 
 from commercekit.adapters._checks import (
     _check_key,
@@ -20,9 +17,14 @@ from commercekit.adapters._checks import (
     _check_reference,
     _check_result,
 )
-from commercekit.adapters.sqlite._columns import _instant, _text
+from commercekit.adapters.sqlite._columns import (
+    _instant,
+    _optional_text,
+    _readable,
+    _storage,
+    _text,
+)
 from commercekit.errors import (
-    CommerceError,
     DuplicateError,
     NotFoundError,
     StorageError,
@@ -57,28 +59,8 @@ _RECORD = (
 )
 
 
-def _optional_text(value: datetime | None) -> str | None:
-    return None if value is None else _text(value)
-
-
 def _json(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-@contextlib.contextmanager
-def _readable(what: str) -> Iterator[None]:
-    """Turn a stored value that does not read back into a storage fault."""
-    try:
-        yield
-    except (
-        CommerceError,
-        cattrs.BaseValidationError,
-        ValueError,
-        TypeError,
-        KeyError,
-    ) as exc:
-        msg = f"a stored {what} cannot be read: {exc}"
-        raise StorageError(msg) from exc
 
 
 class SQLitePaymentRepository(PaymentRepository):
@@ -107,13 +89,10 @@ class SQLitePaymentRepository(PaymentRepository):
     def __init__(self, uow: SQLiteUnitOfWork) -> None:
         self._uow = uow
 
-    @contextlib.contextmanager
-    def _storage(self, action: str) -> Iterator[sqlite3.Connection]:
-        try:
-            yield self._uow.connection
-        except sqlite3.Error as exc:
-            msg = f"cannot {action} the SQLite database {self._uow.database.path!r}"
-            raise StorageError(f"{msg}: {exc}") from exc
+    def _storage(
+        self, action: str
+    ) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return _storage(self._uow, action)
 
     # -- payments ------------------------------------------------------------
 

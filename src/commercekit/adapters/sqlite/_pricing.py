@@ -6,20 +6,19 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Collection, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import cattrs
 
 from commercekit.adapters.sqlite._columns import (
     _instant,
     _optional_instant,
     _optional_text,
+    _readable,
     _text,
 )
 from commercekit.errors import (
-    CommerceError,
     DuplicateError,
     NotFoundError,
     StorageError,
@@ -59,23 +58,6 @@ _PRICES_FOR = (
 
 _PriceRow = tuple[str, str, str]
 """A stored price without its keys: tiers JSON, ``since`` text, base amount."""
-
-
-@contextlib.contextmanager
-def _readable(what: str) -> Iterator[None]:
-    """Turn a stored value that does not read back into a storage fault."""
-    try:
-        yield
-    except (
-        CommerceError,
-        cattrs.BaseValidationError,
-        ValueError,
-        TypeError,
-        KeyError,
-        InvalidOperation,
-    ) as exc:
-        msg = f"a stored {what} cannot be read: {exc}"
-        raise StorageError(msg) from exc
 
 
 def _checked(price_list: PriceList) -> PriceList:

@@ -20,6 +20,7 @@ from commercekit.adapters.sqlite._columns import (
     _instant,
     _optional_instant,
     _optional_text,
+    _readable,
     _text,
 )
 from commercekit.errors import (
@@ -83,16 +84,6 @@ def _checked_text(value: object, field: str) -> str:
         msg = f"{field} must be non-empty text, not {value!r}"
         raise ValidationError(msg, field=field)
     return value
-
-
-@contextlib.contextmanager
-def _readable(what: str) -> Iterator[None]:
-    """Turn a stored value that does not read back into a storage fault."""
-    try:
-        yield
-    except (CommerceError, ValueError, TypeError) as exc:
-        msg = f"a stored {what} cannot be read: {exc}"
-        raise StorageError(msg) from exc
 
 
 class SQLiteCouponUsage(CouponUsage):
