@@ -25,8 +25,10 @@ class PaymentLifecycle(StateMachine):
     what is capturable, or a refund above what is refundable, raises
     :class:`~commercekit.payments.PaymentAmountError` and nothing moves.
     A capture that takes the rest of the authorization ends ``captured``,
-    a smaller one ``partially_captured``; a refund that returns the rest
-    ends ``refunded``, a smaller one ``partially_refunded``.
+    a smaller one ``partially_captured``; a refund that returns all the
+    money held ends ``refunded``, a smaller one ``partially_refunded``. A
+    partially refunded payment may still capture what its authorization has
+    left (a capture the provider made before the refund, told late).
     """
 
     _ = States.from_enum(
@@ -49,6 +51,7 @@ class PaymentLifecycle(StateMachine):
             _.CAPTURED, cond="takes_the_rest", validators="check_capture"
         )
         | _.PARTIALLY_CAPTURED.to.itself(validators="check_capture")
+        | _.PARTIALLY_REFUNDED.to.itself(validators="check_capture")
     )
     refund = (
         _.CAPTURED.to(_.REFUNDED, cond="returns_the_rest", validators="check_refund")
@@ -79,5 +82,10 @@ class PaymentLifecycle(StateMachine):
         return amount == model.capturable
 
     def returns_the_rest(self, amount: Money, model: Payment) -> bool:
-        """Whether a refund of ``amount`` returns all that is refundable."""
-        return amount == model.refundable
+        """Whether a refund of ``amount`` returns all the money still held.
+
+        Money an open dispute holds is still held, and so is what the
+        authorization has left to capture: a refund of the rest leaves the
+        payment partially refunded then.
+        """
+        return amount == model.balance and not model.capturable.amount

@@ -670,7 +670,13 @@ class Payment(EventRecorder):
             )
 
 
-_CAN_CAPTURE = frozenset({PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED})
+_CAN_CAPTURE = frozenset(
+    {
+        PaymentStatus.AUTHORIZED,
+        PaymentStatus.PARTIALLY_CAPTURED,
+        PaymentStatus.PARTIALLY_REFUNDED,
+    }
+)
 
 _ALLOWED: dict[PaymentStatus, frozenset[str]] = {}
 

@@ -251,6 +251,8 @@ def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
     if kind is NotificationKind.CAPTURED:
         if payment.has_transaction(TransactionKind.CAPTURE, ref):
             return False
+        if status not in _AUTHORIZABLE and payment.capturable.amount == 0:
+            return False  # all of it is known captured (with the authorization)
         if status in _AUTHORIZABLE:  # the capture came before the authorization
             payment.authorize(payment.amount, at=at, reference=note.reference)
         payment.capture(_amount(note, payment.capturable), at=at, reference=ref)
@@ -272,7 +274,9 @@ def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
         payment.fail(at=at, decline_code=code, message=code)
         return True
     if kind is NotificationKind.EXPIRED:
-        if status is not PaymentStatus.AUTHORIZED:
+        if status in _AUTHORIZABLE:  # the expiry came before the authorization
+            payment.authorize(payment.amount, at=at, reference=note.reference)
+        elif status is not PaymentStatus.AUTHORIZED:
             return False
         payment.expire(at=at)
         return True

@@ -249,6 +249,7 @@ def authorize_payment(
             assert result.action is not None  # noqa: S101 - GatewayResult checks it
             payment.require_action(result.action, at=now, reference=result.reference)
         elif outcome is GatewayOutcome.DECLINED:
+            payment.provider_reference = result.reference  # its webhooks find it
             payment.fail(
                 at=now,
                 decline_code=result.decline_code or "declined",
