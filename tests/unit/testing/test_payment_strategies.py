@@ -125,20 +125,20 @@ def test_from_type_builds_the_payment_types_through_the_entry_point(
 def status_fits_the_amounts(payment: Payment) -> bool:
     """The lifecycle's reading of the amounts (see ``PaymentLifecycle``).
 
-    Nothing is held before an authorization; an authorization that was
-    never captured (held, voided or lapsed) took nothing; ``captured``
-    means all that was held was taken and nothing went back,
-    ``partially_captured`` that part was; a refund ends ``refunded`` when it
-    returned the rest of what the customer's bank had not taken back, and
-    ``partially_refunded`` otherwise.
+    Nothing is held before an authorization; an authorization that was never
+    captured (held, voided or lapsed) took nothing; ``captured`` means all
+    that was held was taken and nothing went back, ``partially_captured``
+    that part was; a refund ends ``refunded`` only when it returned all the
+    money still held (what the customer's bank did not take back, with no
+    open dispute holding any) and the authorization has nothing left to
+    capture: all that was held was taken and went back. Any other refund
+    leaves ``partially_refunded``, where refunds and chargebacks may add up
+    to what was taken while the authorization has more to capture (a capture
+    told late).
     """
     nothing = zero(payment.currency)
     authorized, captured = payment.authorized, payment.captured
     refunded, charged_back = payment.refunded, payment.charged_back
-    assert authorized is not None
-    assert captured is not None
-    assert refunded is not None
-    assert charged_back is not None
     never = authorized == captured == refunded == charged_back == nothing
     held = authorized > nothing and captured == refunded == charged_back == nothing
     kept = refunded == nothing
@@ -153,7 +153,7 @@ def status_fits_the_amounts(payment: Payment) -> bool:
         status.EXPIRED: held,
         status.CAPTURED: nothing < captured == authorized and kept,
         status.PARTIALLY_CAPTURED: nothing < captured < authorized and kept,
-        status.REFUNDED: refunded > nothing and back == captured,
+        status.REFUNDED: refunded > nothing and back == captured == authorized,
         status.PARTIALLY_REFUNDED: refunded > nothing and back <= captured,
     }
     return rules[payment.status]
@@ -183,10 +183,6 @@ def test_payments_keep_every_rule_of_their_lifecycle(payment: Payment) -> None:
         *(dispute.amount for dispute in payment.disputes),
     ]
     assert {m.currency.code for m in amounts if m is not None} <= {code}
-    assert payment.authorized is not None
-    assert payment.captured is not None
-    assert payment.refunded is not None
-    assert payment.charged_back is not None
     assert nothing <= payment.captured <= payment.authorized <= payment.amount
     assert payment.refunded + payment.charged_back <= payment.captured
     assert payment.refundable >= nothing
