@@ -947,3 +947,18 @@ def test_an_expiry_told_before_the_authorization_is_not_lost() -> None:
     shop.webhook(authorized)
     assert shop.fake.status("fake-pay-1").status_hint == "expired"
     assert shop.load(payment).status is PaymentStatus.EXPIRED
+
+
+def test_capturing_the_rest_when_nothing_is_left_is_refused_by_the_lifecycle() -> None:
+    """Authorized and captured at once, then partly refunded: a capture of
+    "all that is left" finds nothing left. It is refused as the lifecycle
+    refuses a capture (nothing to capture), not as bad input about an
+    amount of 0 the caller never gave, and nothing changes."""
+    shop = Shop.open()
+    payment = shop.create(2)
+    shop.authorize(payment, "tok_visa", capture=True)
+    shop.refund(payment, eur(1), "ref-1")
+    before = shop.load(payment)
+    with pytest.raises((InvalidTransitionError, PaymentAmountError)):
+        shop.capture(payment, None, "cap-1")
+    assert shop.load(payment) == before

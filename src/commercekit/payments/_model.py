@@ -487,6 +487,13 @@ class Payment(EventRecorder):
             InvalidTransitionError: unless authorized or partially captured.
         """
         self._allow("capture")
+        if not self.capturable.amount:  # a partially refunded payment, all taken
+            raise InvalidTransitionError(
+                aggregate="payment",
+                key=self.payment_id,
+                state=str(self.status),
+                event="capture",
+            )
         at, taken = as_utc(at, field="at"), _positive(self, amount, "amount")
         self._send("capture", amount=taken)
         self.captured = self.captured + taken
