@@ -17,7 +17,8 @@ After every step these hold, in the words a merchant would use:
 * a payment never takes more than was authorized, nor is authorized for more
   than its amount;
 * what went back (refunds and lost chargebacks) never exceeds what was taken;
-* the status says what the amounts say (see :func:`status_fits_the_amounts`);
+* the status says what the amounts say
+  (``commercekit.testing.payment_status_fits_amounts``);
 * the payment never counts money the provider did not move: its authorized,
   captured and refunded amounts are at most the provider's, its chargebacks
   at most the disputes the provider lost, and each provider operation is in
@@ -93,6 +94,7 @@ from commercekit.testing import (
     GatewayCall,
     Script,
     SequentialIds,
+    payment_status_fits_amounts,
 )
 
 START = datetime(2026, 6, 1, 9, tzinfo=UTC)
@@ -130,44 +132,6 @@ def cents(amount: Money) -> int:
 
 def _total(amounts: list[Money]) -> Money:
     return sum_money(amounts, currency=EUR)
-
-
-def status_fits_the_amounts(payment: Payment) -> bool:
-    """The lifecycle's reading of the amounts (``PaymentLifecycle``).
-
-    Nothing is authorized, taken or given back before an authorization
-    (pending, requires action, failed); an authorization that was never
-    captured (held, voided or lapsed) took nothing; ``captured`` means all
-    that was held was taken and nothing given back, ``partially_captured``
-    that part was; a refund ends ``refunded`` only when it returned all the
-    money still held (what the customer's bank did not take back, with no
-    open dispute holding any) and the authorization has nothing left to
-    capture: all that was held was taken and went back. Any other refund
-    leaves ``partially_refunded``, where refunds and chargebacks may add up
-    to what was taken while the authorization has more to capture (a capture
-    told late).
-    """
-    nothing = zero(payment.currency)
-    authorized, captured = payment.authorized, payment.captured
-    refunded, charged_back = payment.refunded, payment.charged_back
-    never = authorized == captured == refunded == charged_back == nothing
-    held = authorized > nothing and captured == refunded == charged_back == nothing
-    kept = refunded == nothing
-    back = refunded + charged_back
-    status = PaymentStatus
-    rules = {
-        status.PENDING: never,
-        status.REQUIRES_ACTION: never,
-        status.FAILED: never,
-        status.AUTHORIZED: held,
-        status.VOIDED: held,
-        status.EXPIRED: held,
-        status.CAPTURED: nothing < captured == authorized and kept,
-        status.PARTIALLY_CAPTURED: nothing < captured < authorized and kept,
-        status.REFUNDED: refunded > nothing and back == captured == authorized,
-        status.PARTIALLY_REFUNDED: refunded > nothing and back <= captured,
-    }
-    return rules[payment.status]
 
 
 def same(payment: Payment, other: Payment) -> bool:
@@ -726,7 +690,7 @@ class PaymentMachine(RuleBasedStateMachine):
             # Never more given back (refunds, lost chargebacks) than taken.
             assert refunded + charged_back <= captured, payment
             # The status says what the amounts say.
-            assert status_fits_the_amounts(payment), payment
+            assert payment_status_fits_amounts(payment), payment
             reference = self.known[payment_id].reference
             if payment.provider_reference is not None:
                 assert payment.provider_reference == reference

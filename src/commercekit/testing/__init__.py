@@ -10,6 +10,7 @@ The names here import without Hypothesis or pytest. Two submodules need them:
 
 from commercekit.testing._catalog import FakeAvailability
 from commercekit.testing._helpers import FixedClock, RecordingPublisher, SequentialIds
+from commercekit.testing._payment_checks import payment_status_fits_amounts
 from commercekit.testing._payment_gateway import (
     FakeNotification,
     FakePaymentGateway,
@@ -32,4 +33,5 @@ __all__ = [
     "RecordingPublisher",
     "Script",
     "SequentialIds",
+    "payment_status_fits_amounts",
 ]

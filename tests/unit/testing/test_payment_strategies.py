@@ -60,6 +60,7 @@ from commercekit.payments import (
 )
 from commercekit.ports import DomainEvent
 from commercekit.serialization import make_converter
+from commercekit.testing import payment_status_fits_amounts
 from commercekit.testing import strategies as cks
 
 PAYMENT_TYPES: list[type[Any]] = [
@@ -122,43 +123,6 @@ def test_from_type_builds_the_payment_types_through_the_entry_point(
     assert type(value) is kind
 
 
-def status_fits_the_amounts(payment: Payment) -> bool:
-    """The lifecycle's reading of the amounts (see ``PaymentLifecycle``).
-
-    Nothing is held before an authorization; an authorization that was never
-    captured (held, voided or lapsed) took nothing; ``captured`` means all
-    that was held was taken and nothing went back, ``partially_captured``
-    that part was; a refund ends ``refunded`` only when it returned all the
-    money still held (what the customer's bank did not take back, with no
-    open dispute holding any) and the authorization has nothing left to
-    capture: all that was held was taken and went back. Any other refund
-    leaves ``partially_refunded``, where refunds and chargebacks may add up
-    to what was taken while the authorization has more to capture (a capture
-    told late).
-    """
-    nothing = zero(payment.currency)
-    authorized, captured = payment.authorized, payment.captured
-    refunded, charged_back = payment.refunded, payment.charged_back
-    never = authorized == captured == refunded == charged_back == nothing
-    held = authorized > nothing and captured == refunded == charged_back == nothing
-    kept = refunded == nothing
-    back = refunded + charged_back
-    status = PaymentStatus
-    rules = {
-        status.PENDING: never,
-        status.REQUIRES_ACTION: never,
-        status.FAILED: never,
-        status.AUTHORIZED: held,
-        status.VOIDED: held,
-        status.EXPIRED: held,
-        status.CAPTURED: nothing < captured == authorized and kept,
-        status.PARTIALLY_CAPTURED: nothing < captured < authorized and kept,
-        status.REFUNDED: refunded > nothing and back == captured == authorized,
-        status.PARTIALLY_REFUNDED: refunded > nothing and back <= captured,
-    }
-    return rules[payment.status]
-
-
 def _total(entries: list[Money], currency: str) -> Money:
     return sum_money(entries, currency=currency) if entries else zero(currency)
 
@@ -186,7 +150,7 @@ def test_payments_keep_every_rule_of_their_lifecycle(payment: Payment) -> None:
     assert nothing <= payment.captured <= payment.authorized <= payment.amount
     assert payment.refunded + payment.charged_back <= payment.captured
     assert payment.refundable >= nothing
-    assert status_fits_the_amounts(payment), payment
+    assert payment_status_fits_amounts(payment), payment
     ledger = payment.transactions
 
     def moved(kind: TransactionKind) -> Money:
