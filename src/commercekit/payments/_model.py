@@ -337,7 +337,7 @@ class Payment(EventRecorder):
     @property
     def capturable(self) -> Money:
         """What may still be captured: authorized minus captured, while it holds."""
-        if self.status not in _CAN_CAPTURE:
+        if not self.allows("capture"):
             return zero(self.currency)
         return self.authorized - self.captured
 
@@ -386,13 +386,32 @@ class Payment(EventRecorder):
 
         return PaymentLifecycle(model=self, state_field="status")
 
+    def allows(self, event: str) -> bool:
+        """Whether the lifecycle has a move for ``event`` from the status now.
+
+        Read from :class:`~commercekit.payments.PaymentLifecycle` itself, so
+        the rules that ask (what is capturable, which notifications fit)
+        never keep a list of statuses of their own.
+
+        >>> from datetime import UTC, datetime
+        >>> from commercekit.money import money
+        >>> payment = Payment(
+        ...     payment_id="pay-1", order_id="o-1", method="card",
+        ...     amount=money("10.00", "EUR"),
+        ...     created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        ... )
+        >>> payment.allows("authorize"), payment.allows("capture")
+        (True, False)
+        """
+        return event in _events_from(self.status)
+
     def _allow(self, event: str) -> None:
         """Refuse ``event`` if the lifecycle has no move for it from here.
 
         Checked before the amounts, so that a capture of a voided payment
         says it is voided rather than that its amount is 0.
         """
-        if event not in _events_from(self.status):
+        if not self.allows(event):
             raise InvalidTransitionError(
                 aggregate="payment",
                 key=self.payment_id,
@@ -676,14 +695,6 @@ class Payment(EventRecorder):
                 )
             )
 
-
-_CAN_CAPTURE = frozenset(
-    {
-        PaymentStatus.AUTHORIZED,
-        PaymentStatus.PARTIALLY_CAPTURED,
-        PaymentStatus.PARTIALLY_REFUNDED,
-    }
-)
 
 _ALLOWED: dict[PaymentStatus, frozenset[str]] = {}
 

@@ -231,9 +231,6 @@ def _amount(notification: PaymentNotification, default: Money) -> Money:
     return default if notification.amount is None else notification.amount
 
 
-_AUTHORIZABLE = frozenset({PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION})
-
-
 def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
     payment: Payment, note: PaymentNotification
 ) -> bool:
@@ -242,7 +239,7 @@ def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
     status = payment.status
     kind = note.kind
     if kind is NotificationKind.AUTHORIZED:
-        if status not in _AUTHORIZABLE:
+        if not payment.allows("authorize"):
             return False  # it came after what follows it
         payment.authorize(
             _amount(note, payment.amount), at=at, reference=note.reference
@@ -251,9 +248,9 @@ def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
     if kind is NotificationKind.CAPTURED:
         if payment.has_transaction(TransactionKind.CAPTURE, ref):
             return False
-        if status not in _AUTHORIZABLE and payment.capturable.amount == 0:
+        if not payment.allows("authorize") and payment.capturable.amount == 0:
             return False  # all of it is known captured (with the authorization)
-        if status in _AUTHORIZABLE:  # the capture came before the authorization
+        if payment.allows("authorize"):  # the capture came before the authorization
             payment.authorize(payment.amount, at=at, reference=note.reference)
         payment.capture(_amount(note, payment.capturable), at=at, reference=ref)
         return True
@@ -268,13 +265,13 @@ def _apply(  # noqa: PLR0911, PLR0912 - one branch per kind, kept together
         payment.void(at=at, reference=ref)
         return True
     if kind is NotificationKind.FAILED:
-        if status not in _AUTHORIZABLE:
+        if not payment.allows("authorize"):
             return False
         code = note.decline_code or "declined"
         payment.fail(at=at, decline_code=code, message=code)
         return True
     if kind is NotificationKind.EXPIRED:
-        if status in _AUTHORIZABLE:  # the expiry came before the authorization
+        if payment.allows("authorize"):  # the expiry came before the authorization
             payment.authorize(payment.amount, at=at, reference=note.reference)
         elif status is not PaymentStatus.AUTHORIZED:
             return False

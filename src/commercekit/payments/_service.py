@@ -236,7 +236,7 @@ def authorize_payment(
         payment: Payment, result: GatewayResult, _: Money | None, now: datetime
     ) -> None:
         outcome = result.outcome
-        if outcome is GatewayOutcome.APPROVED and payment.status not in _OPEN:
+        if outcome is GatewayOutcome.APPROVED and not payment.allows("authorize"):
             return  # a notification told it first
         if outcome is GatewayOutcome.APPROVED:
             held = result.amount or payment.amount
@@ -270,9 +270,6 @@ def authorize_payment(
         send=lambda payment, _: gateway.authorize(request(payment)),
         apply=apply,
     )
-
-
-_OPEN = frozenset({PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION})
 
 
 def _reference(payment: Payment) -> str:
