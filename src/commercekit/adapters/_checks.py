@@ -9,6 +9,7 @@ from commercekit.cart import CartSettings
 from commercekit.errors import DuplicateError, ValidationError
 from commercekit.inventory import MovementKind, Reservation, StockMovement
 from commercekit.money import Money, minor_units
+from commercekit.orders import Order
 from commercekit.payments import GatewayResult, IdempotencyRecord, Payment
 from commercekit.promotions import Promotion
 from commercekit.values import as_utc, identifier, positive_int
@@ -153,3 +154,37 @@ def _check_key(value: object) -> str:
 def _check_notification(event_id: object, at: object) -> tuple[str, datetime]:
     """A provider's event id and when it was received (UTC)."""
     return identifier(event_id, field="event_id"), as_utc(at, field="at")  # type: ignore[arg-type]
+
+
+def _check_order(value: object) -> Order:
+    if not isinstance(value, Order):
+        msg = f"order must be an Order, not {value!r}"
+        raise ValidationError(msg, field="order")
+    return value
+
+
+def _check_page(limit: object, offset: object) -> tuple[int, int]:
+    """A page's size (1 or more) and offset (0 or more), checked."""
+    size = positive_int(limit, field="limit")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        msg = f"offset must be a whole number, 0 or more, not {offset!r}"
+        raise ValidationError(msg, field="offset")
+    return size, offset
+
+
+def _check_span(start: object, end: object) -> tuple[datetime, datetime]:
+    """A query's instants, UTC-aware, ``start`` not after ``end``."""
+    for name, value in (("start", start), ("end", end)):
+        if not isinstance(value, datetime):
+            msg = f"{name} must be a datetime, not {value!r}"
+            raise ValidationError(msg, field=name)
+    first = as_utc(start, field="start")  # type: ignore[arg-type]
+    last = as_utc(end, field="end")  # type: ignore[arg-type]
+    if first > last:
+        msg = f"start {first.isoformat()} comes after end {last.isoformat()}"
+        raise ValidationError(msg, field="start")
+    return first, last
+
+
+def _newest_first(order: Order) -> tuple[datetime, str]:
+    return order.placed_at, order.order_id

@@ -59,7 +59,7 @@ from commercekit.inventory._model import (
     stock_location_id,
 )
 from commercekit.inventory._ports import InventoryUnitOfWork, StockStore
-from commercekit.inventory._reserve import reserve_stock
+from commercekit.inventory._reserve import reserve_stock, reserve_stock_in
 from commercekit.inventory._service import (
     StockAvailability,
     adjust_stock,
@@ -73,6 +73,7 @@ from commercekit.inventory._settings import (
     StockLocation,
     StockPolicy,
 )
+from commercekit.inventory._steps import commit_stock_in, release_stock_in
 
 MAX_STOCK_QUANTITY: Final = _MAX_STOCK_QUANTITY
 """The most units of one SKU any inventory call moves, and any level holds (10**12).
@@ -119,10 +120,13 @@ __all__ = [
     "allocate_fewest_shipments",
     "available_to_sell",
     "commit_stock",
+    "commit_stock_in",
     "receive_stock",
     "release_stock",
+    "release_stock_in",
     "reservation_id",
     "reserve_stock",
+    "reserve_stock_in",
     "stock_location_id",
     "sweep_expired",
 ]

@@ -34,7 +34,7 @@ from commercekit.inventory._settings import InventorySettings
 from commercekit.ports import Clock, IdFactory
 from commercekit.values import Sku, sku
 
-__all__ = ["reserve_stock"]
+__all__ = ["reserve_stock", "reserve_stock_in"]
 
 _FEWEST_SHIPMENTS = FewestShipments()
 
@@ -256,64 +256,100 @@ def reserve_stock(
             reference or expiry.
         UsageError: for a strategy that breaks its contract.
     """
+    now = _now(clock)
+    expiry = _expiry(now, expires_at, hold_for)
+    with uow:
+        made = reserve_stock_in(
+            uow,
+            items,
+            reference=reference,
+            settings=settings,
+            at=now,
+            ids=ids,
+            expires_at=expiry,
+            strategy=strategy,
+        )
+        uow.commit()
+    return made
+
+
+def reserve_stock_in(
+    uow: InventoryUnitOfWork,
+    items: Mapping[str, int],
+    *,
+    reference: str,
+    settings: InventorySettings,
+    at: datetime,
+    ids: IdFactory,
+    expires_at: datetime | None = None,
+    strategy: AllocationStrategy = _FEWEST_SHIPMENTS,
+) -> list[Reservation]:
+    """The steps of :func:`reserve_stock` inside a unit of work you entered.
+
+    For a use case that reserves stock beside other changes in one
+    transaction (placing an order reserves, redeems coupons and stores the
+    order at once). It neither enters ``uow`` nor commits: the caller does,
+    and leaving the block without a commit undoes the reservations. The
+    rules, the idempotency per reference, the events and the errors are
+    those of :func:`reserve_stock`; ``at`` is the time of the reservations
+    and ``expires_at`` (``None`` for never) must come after it.
+    """
     wanted = _items(items)
     _identifier(reference, "reference")
     settings = _check_settings(settings)
-    now = _now(clock)
-    expiry = _expiry(now, expires_at, hold_for)
+    now = _utc(at, "at")
+    expiry = None if expires_at is None else _expiry(now, expires_at, None)
     locations = settings.location_ids
-    with uow:
-        held = _held(uow.stock, reference, wanted)
-        if held is not None:
-            return held  # a retry: left without a commit, nothing changed
-        events = _recorder(uow)
-        available = {item: _available(uow.stock, item, locations) for item in wanted}
-        before = {item: sum(units.values()) for item, units in available.items()}
-        for item, quantity in wanted.items():
-            if before[item] < quantity and settings.policy(item).shortfall(now) is None:
-                raise InsufficientStockError(
-                    sku=item, wanted=quantity, available=before[item]
-                )
-        plan = _checked_plan(
-            strategy.allocate(wanted, available, settings.locations),
-            wanted,
-            settings,
-            strategy,
-        )
-        made: list[Reservation] = []
-        for item, quantity in wanted.items():
-            parts = _parts(
-                item,
-                quantity,
-                available=before[item],
-                plan=plan,
-                settings=settings,
-                now=now,
+    held = _held(uow.stock, reference, wanted)
+    if held is not None:
+        return held  # a retry: left without a commit, nothing changed
+    events = _recorder(uow)
+    available = {item: _available(uow.stock, item, locations) for item in wanted}
+    before = {item: sum(units.values()) for item, units in available.items()}
+    for item, quantity in wanted.items():
+        if before[item] < quantity and settings.policy(item).shortfall(now) is None:
+            raise InsufficientStockError(
+                sku=item, wanted=quantity, available=before[item]
             )
-            for place, units, kind in parts:
-                try:
-                    reservation = uow.stock.reserve(
-                        item,
-                        units,
-                        reservation_id=reservation_id(ids.new_id()),
-                        reference=reference,
-                        location=place,
-                        expires_at=expiry,
-                        at=now,
-                        backorder=kind is not ReservationKind.STOCK,
-                    )
-                except InsufficientStockError as exc:
-                    # The plan asked for more than a location has: the
-                    # strategy misjudged, or another unit of work took units
-                    # since they were read (a store that lets them overlap).
-                    total = _units(uow.stock, item, locations)
-                    raise InsufficientStockError(
-                        sku=item, wanted=quantity, available=total
-                    ) from exc
-                made.append(reservation)
-                events.record(_reserved(reservation, kind))
-        for item in wanted:
-            after = _units(uow.stock, item, locations)
-            events.record_all(_ran_low(item, before[item], after, settings, now))
-        uow.commit()
+    plan = _checked_plan(
+        strategy.allocate(wanted, available, settings.locations),
+        wanted,
+        settings,
+        strategy,
+    )
+    made: list[Reservation] = []
+    for item, quantity in wanted.items():
+        parts = _parts(
+            item,
+            quantity,
+            available=before[item],
+            plan=plan,
+            settings=settings,
+            now=now,
+        )
+        for place, units, kind in parts:
+            try:
+                reservation = uow.stock.reserve(
+                    item,
+                    units,
+                    reservation_id=reservation_id(ids.new_id()),
+                    reference=reference,
+                    location=place,
+                    expires_at=expiry,
+                    at=now,
+                    backorder=kind is not ReservationKind.STOCK,
+                )
+            except InsufficientStockError as exc:
+                # The plan asked for more than a location has: the
+                # strategy misjudged, or another unit of work took units
+                # since they were read (a store that lets them overlap).
+                total = _units(uow.stock, item, locations)
+                raise InsufficientStockError(
+                    sku=item, wanted=quantity, available=total
+                ) from exc
+            made.append(reservation)
+            events.record(_reserved(reservation, kind))
+    for item in wanted:
+        after = _units(uow.stock, item, locations)
+        events.record_all(_ran_low(item, before[item], after, settings, now))
     return made

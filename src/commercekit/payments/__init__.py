@@ -114,6 +114,7 @@ from commercekit.payments._ports import (
     PaymentRepository,
     PaymentsUnitOfWork,
 )
+from commercekit.payments._refresh import PAYMENT_NEVER_SENT, refresh_payment
 from commercekit.payments._service import (
     authorize_payment,
     capture_payment,
@@ -125,6 +126,7 @@ from commercekit.payments._service import (
 
 __all__ = [
     "BANK_TRANSFER_ACTION",
+    "PAYMENT_NEVER_SENT",
     "AuthorizeRequest",
     "CaptureRequest",
     "CardDataError",
@@ -199,6 +201,7 @@ __all__ = [
     "record_cash_collected",
     "record_incoming_payment",
     "reference_matches",
+    "refresh_payment",
     "refund_payment",
     "refund_to_store_credit",
     "split_tender",

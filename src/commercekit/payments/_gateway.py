@@ -258,3 +258,14 @@ class PaymentGateway(Protocol):
     def status(self, reference: str) -> GatewayResult:
         """The provider's view of a payment now (``status_hint``)."""
         ...
+
+    def find(self, payment_id: str) -> GatewayResult | None:
+        """The provider's view of the payment authorized for ``payment_id``.
+
+        Every :class:`AuthorizeRequest` carries the payment's id (the
+        merchant reference providers keep beside their own). A checkout
+        that crashed, or lost the reply, before it learnt the provider's
+        reference asks this: ``None`` means no authorization for the
+        payment reached the provider, and none will.
+        """
+        ...

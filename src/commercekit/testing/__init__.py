@@ -9,6 +9,7 @@ The names here import without Hypothesis or pytest. Two submodules need them:
 """
 
 from commercekit.testing._catalog import FakeAvailability
+from commercekit.testing._checkout import CheckoutScenario
 from commercekit.testing._helpers import FixedClock, RecordingPublisher, SequentialIds
 from commercekit.testing._payment_checks import payment_status_fits_amounts
 from commercekit.testing._payment_gateway import (
@@ -22,6 +23,7 @@ from commercekit.testing._payment_gateway import (
 from commercekit.testing._vat import FakeVatIdValidator
 
 __all__ = [
+    "CheckoutScenario",
     "FakeAvailability",
     "FakeNotification",
     "FakePaymentGateway",

@@ -540,18 +540,49 @@ class FakePaymentGateway(PaymentGateway):
             msg = f"a status call cannot be answered with Script.{answer.kind}()"
             raise UsageError(msg)
         with self._lock:
-            account = self._account(reference)
-            status = self._status(account)
-            return GatewayResult(
-                outcome=_OUTCOMES.get(status, GatewayOutcome.APPROVED),
-                reference=reference,
-                amount=account.amount,
-                decline_code=account.decline_code,
-                decline_message=account.decline_message,
-                action=account.action,
-                expires_at=account.expires_at if status in _CAN_CAPTURE else None,
-                status_hint=status.value,
-            )
+            return self._view(self._account(reference))
+
+    def _view(self, account: _Account) -> GatewayResult:
+        status = self._status(account)
+        return GatewayResult(
+            outcome=_OUTCOMES.get(status, GatewayOutcome.APPROVED),
+            reference=account.reference,
+            amount=account.amount,
+            decline_code=account.decline_code,
+            decline_message=account.decline_message,
+            action=account.action,
+            expires_at=account.expires_at if status in _CAN_CAPTURE else None,
+            status_hint=status.value,
+        )
+
+    def find(self, payment_id: str) -> GatewayResult | None:
+        """The provider's view of the payment authorized for ``payment_id``.
+
+        ``None`` if no authorization request for it was processed (one
+        scripted to time out before it reached the provider was not).
+
+        Raises:
+            PaymentError, GatewayUnavailableError, UsageError: as for
+                :meth:`status`, when scripted.
+        """
+        call = self._record("find", None, None, ("find", payment_id))
+        answer = self._ask(call)
+        if isinstance(answer, GatewayResult):
+            return answer
+        if answer is not None:
+            if answer.kind in {"timeout", "lose_reply"}:
+                raise _unavailable(call, processed=False)
+            if answer.kind == "fail":
+                raise PaymentError(answer.message or "")
+            msg = f"a find call cannot be answered with Script.{answer.kind}()"
+            raise UsageError(msg)
+        with self._lock:
+            found = [
+                account
+                for account in self._accounts.values()
+                if account.payment_id == payment_id
+            ]
+            return self._view(found[-1]) if found else None
 
     # -- the provider's side ---------------------------------------------------------
 

@@ -11,6 +11,10 @@ from commercekit.adapters.memory._cart import (
 )
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._inventory import InMemoryStockStore
+from commercekit.adapters.memory._orders import (
+    InMemoryOrderNumberSequence,
+    InMemoryOrderRepository,
+)
 from commercekit.adapters.memory._payments import InMemoryPaymentRepository
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
 from commercekit.adapters.memory._promotions import (
@@ -23,6 +27,8 @@ from commercekit.adapters.memory._unit_of_work import InMemoryStore, InMemoryUni
 __all__ = [
     "InMemoryCartRepository",
     "InMemoryCouponUsage",
+    "InMemoryOrderNumberSequence",
+    "InMemoryOrderRepository",
     "InMemoryPaymentRepository",
     "InMemoryPriceListRepository",
     "InMemoryProductRepository",

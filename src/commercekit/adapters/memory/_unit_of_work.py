@@ -15,17 +15,22 @@ from commercekit.adapters.memory._cart import (
 )
 from commercekit.adapters.memory._catalog import InMemoryProductRepository
 from commercekit.adapters.memory._inventory import InMemoryStockStore
+from commercekit.adapters.memory._orders import (
+    InMemoryOrderNumberSequence,
+    InMemoryOrderRepository,
+)
 from commercekit.adapters.memory._payments import InMemoryPaymentRepository
 from commercekit.adapters.memory._pricing import InMemoryPriceListRepository
 from commercekit.adapters.memory._promotions import (
     InMemoryCouponUsage,
     InMemoryPromotionRepository,
 )
-from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
+from commercekit.cart import CartRepository, WishlistRepository
 from commercekit.catalog import ProductRepository
 from commercekit.errors import DuplicateError, UsageError
 from commercekit.inventory import StockStore
-from commercekit.payments import PaymentRepository, PaymentsUnitOfWork
+from commercekit.orders import OrderNumberSequence, OrderRepository, OrdersUnitOfWork
+from commercekit.payments import PaymentRepository
 from commercekit.ports import Clock, EventEnvelope, EventPublisher, IdFactory
 from commercekit.pricing import PriceListRepository
 from commercekit.promotions import (
@@ -91,8 +96,7 @@ class InMemoryStore:
 
 class InMemoryUnitOfWork(
     BaseUnitOfWork,
-    CartUnitOfWork,  # with the catalog's, pricing's, promotions' and inventory's
-    PaymentsUnitOfWork,
+    OrdersUnitOfWork,  # with every context's below: catalog to cart, payments
 ):
     """A unit of work over an :class:`InMemoryStore`.
 
@@ -104,7 +108,8 @@ class InMemoryUnitOfWork(
 
     It has every repository of commercekit (``products``, ``price_lists``,
     ``promotions``, ``coupons``, ``stock``, ``carts``, ``wishlists``,
-    ``payments``), so one transaction spans contexts.
+    ``payments``, ``orders``, ``order_numbers``), so one transaction spans
+    contexts.
     Repositories keep their rows with :meth:`read`, :meth:`write`,
     :meth:`remove` and :meth:`rows`, each naming a table.
 
@@ -144,6 +149,8 @@ class InMemoryUnitOfWork(
         self.carts: CartRepository = InMemoryCartRepository(self)
         self.wishlists: WishlistRepository = InMemoryWishlistRepository(self)
         self.payments: PaymentRepository = InMemoryPaymentRepository(self)
+        self.orders: OrderRepository = InMemoryOrderRepository(self)
+        self.order_numbers: OrderNumberSequence = InMemoryOrderNumberSequence(self)
 
     # -- storage hooks -----------------------------------------------------
 

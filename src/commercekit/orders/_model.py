@@ -1,0 +1,801 @@
+"""The order aggregate: the checkout's snapshot, its lifecycle and its history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+from statemachine.exceptions import InvalidStateValue, TransitionNotAllowed
+
+from commercekit.errors import InvalidTransitionError, ValidationError
+from commercekit.money import Money, from_minor_units, zero
+from commercekit.orders._errors import OrderRuleError
+from commercekit.orders._events import (
+    OrderCanceled,
+    OrderConfirmed,
+    OrderLinesCanceled,
+    OrderLinesShipped,
+    OrderStatusChanged,
+)
+from commercekit.orders._lifecycle import OrderLifecycle
+from commercekit.orders._status import (
+    FulfillmentStatus,
+    OrderStatus,
+    OrderTransition,
+    order_status,
+)
+from commercekit.orders._values import LegalAcceptance, OrderLine, order_id
+from commercekit.payments import PaymentStatus
+from commercekit.ports import EventRecorder
+from commercekit.pricing import PricedShipping, PriceMode, TaxRateTotal
+from commercekit.promotions import AppliedPromotion
+from commercekit.values import (
+    Address,
+    CustomerFacts,
+    FrozenMap,
+    as_utc,
+    identifier,
+    personal,
+    redacted,
+)
+
+__all__ = ["Order"]
+
+_PAID: Final = frozenset(
+    {
+        PaymentStatus.AUTHORIZED,
+        PaymentStatus.PARTIALLY_CAPTURED,
+        PaymentStatus.CAPTURED,
+        PaymentStatus.PARTIALLY_REFUNDED,
+    }
+)
+
+
+def _id(value: object) -> str:
+    return order_id(value)  # type: ignore[arg-type]
+
+
+def _number(value: object) -> str:
+    return identifier(value, field="number")
+
+
+def _checkout_token(value: object) -> str:
+    return identifier(value, field="checkout_token")
+
+
+def _cart_id(value: object) -> str:
+    return identifier(value, field="cart_id")
+
+
+def _currency(value: object) -> str:
+    return identifier(value, field="currency")
+
+
+def _locale(value: object) -> str:
+    return identifier(value, field="locale")
+
+
+def _payment_method(value: object) -> str:
+    return identifier(value, field="payment_method")
+
+
+def _optional(value: object, field: str) -> str | None:
+    return None if value is None else identifier(value, field=field)
+
+
+def _customer_id(value: object) -> str | None:
+    return _optional(value, "customer_id")
+
+
+def _shipping_method(value: object) -> str | None:
+    return _optional(value, "shipping_method")
+
+
+def _payment_id(value: object) -> str | None:
+    return _optional(value, "payment_id")
+
+
+def _instant(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        msg = f"placed_at must be a datetime, not {value!r}"
+        raise ValidationError(msg, field="placed_at")
+    return as_utc(value, field="placed_at")
+
+
+def _optional_instant(value: object) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        msg = f"payment_due_by must be a datetime or None, not {value!r}"
+        raise ValidationError(msg, field="payment_due_by")
+    return as_utc(value, field="payment_due_by")
+
+
+def _lines(value: object) -> tuple[OrderLine, ...]:
+    lines = tuple(value) if isinstance(value, list | tuple) else None
+    if not lines or not all(isinstance(line, OrderLine) for line in lines):
+        msg = f"an order needs lines, a list of OrderLine, not {value!r}"
+        raise ValidationError(msg, field="lines")
+    keys = [line.key for line in lines]
+    if len(set(keys)) != len(keys):
+        msg = f"an order's line keys must differ: {keys}"
+        raise ValidationError(msg, field="lines")
+    return lines
+
+
+def _typed(cls: type[Any], field: str, *, optional: bool = False) -> Any:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if optional and value is None:
+            return
+        if not isinstance(value, cls):
+            msg = f"{attribute.name} must be a {cls.__name__}, not {value!r}"
+            raise ValidationError(msg, field=field)
+
+    return check
+
+
+def _items(value: object, cls: type[Any], field: str) -> tuple[Any, ...]:
+    items = tuple(value) if isinstance(value, list | tuple) else None
+    if items is None or not all(isinstance(item, cls) for item in items):
+        msg = f"{field} must be a list of {cls.__name__}, not {value!r}"
+        raise ValidationError(msg, field=field)
+    return items
+
+
+def _promotions(value: object) -> tuple[AppliedPromotion, ...]:
+    return _items(value, AppliedPromotion, "promotions")
+
+
+def _coupons(value: object) -> tuple[str, ...]:
+    return _items(value, str, "coupons")
+
+
+def _history(value: object) -> tuple[OrderTransition, ...]:
+    return _items(value, OrderTransition, "history")
+
+
+def _payment_status(value: object) -> PaymentStatus | None:
+    if value is None:
+        return None
+    try:
+        return PaymentStatus(str(value))
+    except ValueError:
+        msg = f"payment_status must be a PaymentStatus, not {value!r}"
+        raise ValidationError(msg, field="payment_status") from None
+
+
+def _mode(value: object) -> PriceMode:
+    try:
+        return PriceMode(str(value))
+    except ValueError:
+        msg = f"mode must be gross or net, not {value!r}"
+        raise ValidationError(msg, field="mode") from None
+
+
+def _email(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or "@" not in value:
+        msg = "email must be an e-mail address or None"
+        raise ValidationError(msg, field="email")
+    return value.strip()
+
+
+def _minor(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        msg = f"{attribute.name} must be an amount in minor units, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _version(_: object, attribute: attrs.Attribute[int], value: object) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        msg = f"version must be a whole number, 0 or more, not {value!r}"
+        raise ValidationError(msg, field=attribute.name)
+
+
+def _reason_text(value: object) -> str | None:
+    if value is None:
+        return None
+    return identifier(value, field="cancel_reason")
+
+
+def _units(value: Mapping[str, int], field: str) -> dict[str, int]:
+    given: object = value
+    if not isinstance(given, Mapping) or not given:
+        msg = f"{field} must map line keys to units, at least one, not {given!r}"
+        raise ValidationError(msg, field=field)
+    units: dict[str, int] = {}
+    for key, count in value.items():
+        given_count: object = count
+        if (
+            not isinstance(given_count, int)
+            or isinstance(given_count, bool)
+            or count < 1
+        ):
+            msg = f"{field}: units of line {key!r} must be 1 or more, not {count!r}"
+            raise ValidationError(msg, field=field)
+        units[identifier(key, field=field)] = count
+    return units
+
+
+@attrs.define(kw_only=True)
+class Order(EventRecorder):
+    """An order: what the customer bought at checkout, as it was priced then.
+
+    The lines, discounts, VAT, shipping and totals are a snapshot of the
+    checkout's price breakdown, stored line by line and never recomputed
+    from today's catalog or promotions. What changes is what becomes of
+    the units (canceled, shipped, returned: each line counts them), the
+    statuses, and the audit history.
+
+    Three statuses sit side by side: :attr:`status` (the lifecycle,
+    :class:`~commercekit.orders.OrderLifecycle`), :attr:`payment_status` (the
+    payment's, as last recorded) and :attr:`fulfillment_status` (read from
+    the lines). Every move of the lifecycle appends an
+    :class:`~commercekit.orders.OrderTransition` to :attr:`history` and
+    records :class:`~commercekit.orders.OrderStatusChanged`.
+
+    Totals are the active units' (ordered minus canceled), by the share
+    rule of :class:`~commercekit.orders.OrderLine`, plus shipping while any
+    unit is active: ``grand_total == net_total + tax_total``, and the
+    rates' totals add up to them.
+
+    The e-mail address and the addresses are personal data: ``repr`` hides
+    them.
+
+    Args:
+        order_id: Its identifier.
+        number: The human-friendly order number (from the number sequence).
+        checkout_token: The token of the checkout that placed it: placing
+            again with it returns this order.
+        cart_id: The cart it was placed from.
+        placed_at: When it was placed, in UTC.
+        currency: The currency code.
+        mode: Whether its prices were gross or net.
+        locale: The customer's locale.
+        customer_id: The customer's id; ``None`` for a guest.
+        email: The guest's e-mail address, if a guest.
+        customer: The customer's facts it was priced for.
+        shipping_address: Where it ships.
+        billing_address: Where it is billed, if not the shipping address.
+        lines: Its lines, as priced.
+        shipping_method: The shipping method's code, if it ships at a price.
+        shipping: Shipping and its VAT, split over the rates; ``None`` for
+            none.
+        payment_method: The payment method's code.
+        ships_before_payment: Whether the method lets it ship unpaid
+            (invoice, cash on delivery).
+        payment_id: The payment started for it, once started.
+        payment_status: The payment's status as last recorded.
+        payment_due_by: Until when it waits for its payment while placed.
+        promotions: The promotions that gave it discounts.
+        coupons: The coupon codes redeemed for it.
+        acceptance: The order button's label and the legal texts accepted.
+        cash_rounding_minor: The cash rounding of the amount due at checkout.
+        status: Its lifecycle status.
+        cancel_reason: Why it was canceled, once it was.
+        history: Its lifecycle's moves, oldest first.
+        version: The stored version, for optimistic concurrency.
+    """
+
+    order_id: str = attrs.field(converter=_id)
+    number: str = attrs.field(converter=_number)
+    checkout_token: str = attrs.field(converter=_checkout_token)
+    cart_id: str = attrs.field(converter=_cart_id)
+    placed_at: datetime = attrs.field(converter=_instant)
+    currency: str = attrs.field(converter=_currency)
+    mode: PriceMode = attrs.field(converter=_mode)
+    locale: str = attrs.field(converter=_locale)
+    customer_id: str | None = attrs.field(converter=_customer_id)
+    email: str | None = attrs.field(
+        default=None, converter=_email, metadata=personal(), repr=redacted
+    )
+    customer: CustomerFacts = attrs.field(
+        factory=CustomerFacts, validator=_typed(CustomerFacts, "customer")
+    )
+    shipping_address: Address = attrs.field(
+        validator=_typed(Address, "shipping_address"), metadata=personal()
+    )
+    billing_address: Address | None = attrs.field(
+        default=None,
+        validator=_typed(Address, "billing_address", optional=True),
+        metadata=personal(),
+    )
+    lines: tuple[OrderLine, ...] = attrs.field(converter=_lines)
+    shipping_method: str | None = attrs.field(default=None, converter=_shipping_method)
+    shipping: PricedShipping | None = attrs.field(
+        default=None, validator=_typed(PricedShipping, "shipping", optional=True)
+    )
+    payment_method: str = attrs.field(converter=_payment_method)
+    ships_before_payment: bool = False
+    payment_id: str | None = attrs.field(default=None, converter=_payment_id)
+    payment_status: PaymentStatus | None = attrs.field(
+        default=None, converter=_payment_status
+    )
+    payment_due_by: datetime | None = attrs.field(
+        default=None, converter=_optional_instant
+    )
+    promotions: tuple[AppliedPromotion, ...] = attrs.field(
+        default=(), converter=_promotions
+    )
+    coupons: tuple[str, ...] = attrs.field(default=(), converter=_coupons)
+    acceptance: LegalAcceptance | None = attrs.field(
+        default=None, validator=_typed(LegalAcceptance, "acceptance", optional=True)
+    )
+    cash_rounding_minor: int = attrs.field(default=0, validator=_minor)
+    status: str = attrs.field(default=OrderStatus.PLACED, converter=order_status)
+    cancel_reason: str | None = attrs.field(default=None, converter=_reason_text)
+    history: tuple[OrderTransition, ...] = attrs.field(default=(), converter=_history)
+    version: int = attrs.field(default=0, validator=_version)
+
+    def __attrs_post_init__(self) -> None:
+        for line in self.lines:
+            if line.currency != self.currency:
+                msg = f"line {line.key} is in {line.currency}, not {self.currency}"
+                raise ValidationError(msg, field="lines")
+        if self.shipping is not None and self.shipping.currency != self.currency:
+            msg = (
+                f"shipping is in {self.shipping.currency}, the order in {self.currency}"
+            )
+            raise ValidationError(msg, field="shipping")
+
+    # -- reading -------------------------------------------------------------
+
+    @property
+    def active_units(self) -> int:
+        """Units that count: ordered minus canceled, over all lines."""
+        return sum(line.active for line in self.lines)
+
+    @property
+    def open_units(self) -> int:
+        """Units still to ship."""
+        return sum(line.open for line in self.lines)
+
+    @property
+    def payment_allows_shipping(self) -> bool:
+        """Whether the order may ship: paid (authorized), or a ship-first method."""
+        return self.ships_before_payment or self.payment_status in _PAID
+
+    @property
+    def fulfillment_status(self) -> FulfillmentStatus:
+        """How far its units have gone, read from the lines (and ``delivered``)."""
+        if self.status in {OrderStatus.DELIVERED, OrderStatus.COMPLETED}:
+            return FulfillmentStatus.DELIVERED
+        shipped = sum(line.shipped for line in self.lines)
+        if not self.active_units:
+            return FulfillmentStatus.NOTHING_TO_SHIP
+        if not self.open_units:
+            return FulfillmentStatus.SHIPPED
+        if shipped:
+            return FulfillmentStatus.PARTIALLY_SHIPPED
+        return FulfillmentStatus.UNFULFILLED
+
+    def _money(self, minor: int) -> Money:
+        return from_minor_units(minor, self.currency)
+
+    def _shipping_counts(self) -> bool:
+        return self.shipping is not None and self.active_units > 0
+
+    @property
+    def goods_total(self) -> Money:
+        """The active units after discounts, in the price mode."""
+        return sum((line.total for line in self.lines), zero(self.currency))
+
+    @property
+    def discount_total(self) -> Money:
+        """The active units' discounts."""
+        return sum((line.discount_total for line in self.lines), zero(self.currency))
+
+    @property
+    def shipping_total(self) -> Money:
+        """Shipping in the price mode; 0 once every unit is canceled."""
+        if self.shipping is None or not self._shipping_counts():
+            return zero(self.currency)
+        return self.shipping.amount
+
+    @property
+    def net_total(self) -> Money:
+        """Everything net: the active units and shipping."""
+        total = sum((line.net for line in self.lines), zero(self.currency))
+        if self.shipping is not None and self._shipping_counts():
+            total += self.shipping.net
+        return total
+
+    @property
+    def tax_total(self) -> Money:
+        """All VAT: the active units' and shipping's."""
+        total = sum((line.tax_amount for line in self.lines), zero(self.currency))
+        if self.shipping is not None and self._shipping_counts():
+            total += self.shipping.tax
+        return total
+
+    @property
+    def grand_total(self) -> Money:
+        """What the customer pays for the active units: ``net + tax``."""
+        return self.net_total + self.tax_total
+
+    @property
+    def amount_due(self) -> Money:
+        """The grand total with the checkout's cash rounding; 0 once all is canceled."""
+        if not self.active_units:
+            return zero(self.currency)
+        return self.grand_total + self._money(self.cash_rounding_minor)
+
+    def rates(self) -> tuple[TaxRateTotal, ...]:
+        """The totals per VAT rate of the active units and shipping, highest first."""
+        sums: dict[tuple[Decimal, str, str], list[int]] = {}
+        for line in self.lines:
+            key = (line.tax.percent, str(line.tax.country), str(line.tax.treatment))
+            entry = sums.setdefault(key, [0, 0])
+            entry[0] += line.active_net_minor
+            entry[1] += line.active_tax_minor
+        if self.shipping is not None and self._shipping_counts():
+            for part in self.shipping.parts:
+                key = (part.percent, str(part.country), str(part.treatment))
+                entry = sums.setdefault(key, [0, 0])
+                entry[0] += part.net_minor
+                entry[1] += part.tax_minor
+        return tuple(
+            TaxRateTotal(
+                percent=percent,
+                country=country,  # type: ignore[arg-type]
+                treatment=treatment,  # type: ignore[arg-type]
+                currency=self.currency,
+                net_minor=net,
+                tax_minor=tax,
+                gross_minor=net + tax,
+            )
+            for (percent, country, treatment), (net, tax) in sorted(
+                sums.items(), key=lambda item: (-item[0][0], item[0][1], item[0][2])
+            )
+        )
+
+    def line(self, key: str) -> OrderLine:
+        """The line with ``key``.
+
+        Raises:
+            ValidationError: if the order has none.
+        """
+        for line in self.lines:
+            if line.key == key:
+                return line
+        msg = f"order {self.order_id} has no line {key!r}"
+        raise ValidationError(msg, field="key")
+
+    def allowed_events(
+        self, lifecycle: type[OrderLifecycle] = OrderLifecycle
+    ) -> frozenset[str]:
+        """The events its lifecycle has a move for now (no machine is built)."""
+        return lifecycle.events_from(self.status)
+
+    # -- the lifecycle ---------------------------------------------------------
+
+    def _send(
+        self,
+        event: str,
+        *,
+        at: datetime,
+        actor: str,
+        reason: str | None,
+        lifecycle: type[OrderLifecycle],
+    ) -> None:
+        """Move the status by ``event`` and write the history.
+
+        A refused move changes nothing.
+        """
+        source = self.status
+        try:
+            machine = lifecycle(model=self, state_field="status")
+        except InvalidStateValue as exc:
+            msg = (
+                f"order {self.order_id} has the status {source!r}, which "
+                f"{lifecycle.__name__} does not have: move it with the lifecycle "
+                "it was placed under"
+            )
+            raise ValidationError(msg, field="status") from exc
+        try:
+            machine.send(event)
+        except TransitionNotAllowed as exc:
+            raise InvalidTransitionError(
+                aggregate="order", key=self.order_id, state=str(source), event=event
+            ) from exc
+        self.status = order_status(self.status)
+        entry = OrderTransition(
+            source=source,
+            target=self.status,
+            event=event,
+            actor=actor,
+            at=at,
+            reason=reason,
+        )
+        self.history = (*self.history, entry)
+        self.record(
+            OrderStatusChanged(
+                order_id=self.order_id,
+                source=entry.source,
+                target=entry.target,
+                event=event,
+                actor=entry.actor,
+                at=entry.at,
+                reason=reason,
+            )
+        )
+
+    def fire(
+        self,
+        event: str,
+        *,
+        at: datetime,
+        actor: str,
+        reason: str | None = None,
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """Send any event of ``lifecycle``: the way to an extension's moves.
+
+        Use the methods below for the library's events: they also keep the
+        lines and payment in step.
+
+        Raises:
+            InvalidTransitionError: if the lifecycle has no move for it now.
+            OrderRuleError: if a rule refuses it.
+            ValidationError: for a status the lifecycle does not have.
+        """
+        self._send(
+            event,
+            at=_at(at),
+            actor=identifier(actor, field="actor"),
+            reason=reason,
+            lifecycle=lifecycle,
+        )
+
+    def record_payment(self, payment_id: str, status: PaymentStatus) -> None:
+        """Note the payment's id and its status now (no lifecycle move)."""
+        self.payment_id = identifier(payment_id, field="payment_id")
+        self.payment_status = _payment_status(status)
+
+    def confirm(
+        self,
+        *,
+        at: datetime,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """Confirm a placed order: paid, or paid by a method that ships first.
+
+        Records :class:`~commercekit.orders.OrderConfirmed` when it reaches
+        ``confirmed`` (an extension may divert it elsewhere first).
+
+        Raises:
+            OrderRuleError: ``payment_required``.
+            InvalidTransitionError: unless placed.
+        """
+        self.fire("confirm", at=at, actor=actor, lifecycle=lifecycle)
+        if self.status == OrderStatus.CONFIRMED:
+            self.payment_due_by = None
+            self.record(
+                OrderConfirmed(order_id=self.order_id, number=self.number, at=at)
+            )
+
+    def start_fulfillment(
+        self,
+        *,
+        at: datetime,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """The warehouse starts on a confirmed order.
+
+        Raises:
+            OrderRuleError: ``payment_required``.
+            InvalidTransitionError: unless confirmed.
+        """
+        self.fire("start_fulfillment", at=at, actor=actor, lifecycle=lifecycle)
+
+    def ship(
+        self,
+        units: Mapping[str, int],
+        *,
+        at: datetime,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """Record that ``units`` (line key to units) shipped.
+
+        The order is ``shipped`` once every active unit has, else
+        ``partially_shipped``. Records
+        :class:`~commercekit.orders.OrderLinesShipped`.
+
+        Raises:
+            OrderRuleError: ``nothing_to_ship`` for more units than a line
+                has open; ``payment_required`` for an unpaid order whose
+                method does not ship first.
+            InvalidTransitionError: before confirmation or after shipment.
+            ValidationError: for an unknown line or bad units.
+        """
+        wanted = _units(units, "units")
+        before = self.lines
+        changed = {}
+        for key, count in wanted.items():
+            line = self.line(key)
+            if count > line.open:
+                msg = (
+                    f"line {key} of order {self.order_id} has {line.open} units "
+                    f"to ship, not {count}"
+                )
+                raise OrderRuleError(
+                    msg, rule="nothing_to_ship", order_id=self.order_id
+                )
+            changed[key] = attrs.evolve(line, shipped=line.shipped + count)
+        self.lines = tuple(changed.get(line.key, line) for line in before)
+        try:
+            self.fire("ship", at=at, actor=actor, lifecycle=lifecycle)
+        except Exception:
+            self.lines = before
+            raise
+        self.record(
+            OrderLinesShipped(order_id=self.order_id, units=FrozenMap(wanted), at=at)
+        )
+
+    def deliver(
+        self,
+        *,
+        at: datetime,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """The carrier delivered a shipped order."""
+        self.fire("deliver", at=at, actor=actor, lifecycle=lifecycle)
+
+    def complete(
+        self,
+        *,
+        at: datetime,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """Close a delivered order."""
+        self.fire("complete", at=at, actor=actor, lifecycle=lifecycle)
+
+    def _refuse_shipped(self, what: str) -> None:
+        if self.status in {
+            OrderStatus.SHIPPED,
+            OrderStatus.DELIVERED,
+            OrderStatus.COMPLETED,
+        }:
+            msg = (
+                f"order {self.order_id} is {self.status}: {what} is no longer "
+                "possible; take the goods back as a return"
+            )
+            raise OrderRuleError(
+                msg, rule="shipped_orders_are_returned", order_id=self.order_id
+            )
+
+    def cancel(
+        self,
+        *,
+        at: datetime,
+        reason: str,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> dict[str, int]:
+        """Cancel every unit that has not shipped.
+
+        Before anything shipped the order is ``canceled``; after a partial
+        shipment the open units are canceled and the order is ``shipped``.
+        Records :class:`~commercekit.orders.OrderCanceled` (or, after a
+        partial shipment, :class:`~commercekit.orders.OrderLinesCanceled`).
+
+        Returns:
+            The units canceled, by line key.
+
+        Raises:
+            OrderRuleError: ``shipped_orders_are_returned`` once it shipped
+                in full.
+            InvalidTransitionError: for a canceled or completed order.
+        """
+        at = _at(at)
+        reason = identifier(reason, field="reason")
+        self._refuse_shipped("canceling it")
+        before = self.lines
+        canceled = {line.key: line.open for line in before if line.open}
+        self.lines = tuple(
+            attrs.evolve(line, canceled=line.canceled + line.open) for line in before
+        )
+        try:
+            self._send("cancel", at=at, actor=actor, reason=reason, lifecycle=lifecycle)
+        except Exception:
+            self.lines = before
+            raise
+        if self.status == OrderStatus.CANCELED:
+            self.cancel_reason = reason
+            self.payment_due_by = None
+            self.record(
+                OrderCanceled(
+                    order_id=self.order_id, number=self.number, reason=reason, at=at
+                )
+            )
+        elif canceled:
+            self._lines_canceled(canceled, reason, at)
+        return canceled
+
+    def cancel_lines(
+        self,
+        units: Mapping[str, int],
+        *,
+        at: datetime,
+        reason: str,
+        actor: str = "system",
+        lifecycle: type[OrderLifecycle] = OrderLifecycle,
+    ) -> None:
+        """Cancel some units of some lines (line key to units), before they ship.
+
+        The canceled units take their share of the line's discounts and VAT
+        with them (the promotions are not run again: a threshold the rest
+        no longer reaches keeps its discount). Canceling every unit left
+        cancels the order; canceling the last open units of a partially
+        shipped order leaves it ``shipped``. Records
+        :class:`~commercekit.orders.OrderLinesCanceled`.
+
+        Raises:
+            OrderRuleError: ``nothing_to_cancel`` for more units than a line
+                has open (shipped units are returned, not canceled);
+                ``shipped_orders_are_returned`` once it shipped in full.
+            InvalidTransitionError: for a canceled or completed order.
+            ValidationError: for an unknown line or bad units.
+        """
+        at = _at(at)
+        reason = identifier(reason, field="reason")
+        wanted = _units(units, "units")
+        self._refuse_shipped("canceling units")
+        if (
+            self.status == OrderStatus.CANCELED
+            or self.status in lifecycle.final_statuses
+        ):
+            raise InvalidTransitionError(
+                aggregate="order",
+                key=self.order_id,
+                state=str(self.status),
+                event="cancel",
+            )
+        changed = {}
+        for key, count in wanted.items():
+            line = self.line(key)
+            if count > line.open:
+                msg = (
+                    f"line {key} of order {self.order_id} has {line.open} units "
+                    f"open, not {count}: shipped units are returned, not canceled"
+                )
+                raise OrderRuleError(
+                    msg, rule="nothing_to_cancel", order_id=self.order_id
+                )
+            changed[key] = attrs.evolve(line, canceled=line.canceled + count)
+        left = tuple(changed.get(line.key, line) for line in self.lines)
+        if not any(line.open for line in left):
+            # Nothing open is left: the order's cancel move says where it goes.
+            self.cancel(at=at, reason=reason, actor=actor, lifecycle=lifecycle)
+            return
+        self.lines = left
+        self._lines_canceled(wanted, reason, at)
+
+    def _lines_canceled(
+        self, units: Mapping[str, int], reason: str, at: datetime
+    ) -> None:
+        self.record(
+            OrderLinesCanceled(
+                order_id=self.order_id,
+                units=FrozenMap(units),
+                total=self.grand_total,
+                reason=reason,
+                at=at,
+            )
+        )
+
+
+def _at(value: object) -> datetime:
+    if not isinstance(value, datetime):
+        msg = f"at must be a datetime, not {value!r}"
+        raise ValidationError(msg, field="at")
+    return as_utc(value, field="at")

@@ -1,0 +1,97 @@
+"""Ask the provider what became of a payment whose answer never came."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from commercekit.payments._gateway import GatewayOutcome, GatewayResult, PaymentGateway
+from commercekit.payments._model import Payment, PaymentStatus, payment_id
+from commercekit.payments._ports import PaymentsUnitOfWork
+from commercekit.ports import Clock
+from commercekit.values import as_utc
+
+__all__ = ["PAYMENT_NEVER_SENT", "refresh_payment"]
+
+PAYMENT_NEVER_SENT: Final = "payment_never_sent"
+"""The decline code :func:`refresh_payment` fails a payment with when the
+provider never got its authorization."""
+
+_WAITING: Final = frozenset({PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION})
+
+
+def _apply(payment: Payment, result: GatewayResult, clock: Clock) -> None:
+    at = as_utc(clock.now(), field="clock.now()")
+    outcome, hint = result.outcome, result.status_hint
+    if outcome is GatewayOutcome.DECLINED or hint == PaymentStatus.FAILED:
+        payment.provider_reference = result.reference
+        payment.fail(
+            at=at,
+            decline_code=result.decline_code or "declined",
+            message=result.decline_message or "declined",
+        )
+    elif outcome is GatewayOutcome.REQUIRES_ACTION:
+        if result.action is not None and payment.status is PaymentStatus.PENDING:
+            payment.require_action(result.action, at=at, reference=result.reference)
+    elif outcome is GatewayOutcome.PENDING:
+        payment.provider_reference = result.reference
+    elif hint in {None, PaymentStatus.AUTHORIZED}:
+        payment.authorize(
+            result.amount or payment.amount,
+            at=at,
+            reference=result.reference,
+            expires_at=result.expires_at,
+        )
+    else:
+        # Captured, refunded or expired at the provider already: record the
+        # authorization; the provider's notifications tell the rest.
+        payment.authorize(
+            result.amount or payment.amount, at=at, reference=result.reference
+        )
+
+
+def refresh_payment(
+    payment_id_: str,
+    *,
+    uow: PaymentsUnitOfWork,
+    gateway: PaymentGateway,
+    clock: Clock,
+) -> Payment:
+    """Ask the provider about a payment still waiting, and record its answer.
+
+    For a payment left ``pending`` or ``requires_action`` (a crash or a
+    lost reply between the authorization and its result, a notification
+    that never came). The provider is asked outside any transaction: by its
+    reference (:meth:`~commercekit.payments.PaymentGateway.status`), or, if
+    the payment never learnt it, by the payment's id
+    (:meth:`~commercekit.payments.PaymentGateway.find`). Its answer moves
+    the payment: authorized, declined (failed), waiting for the customer,
+    still pending. A provider that never got the authorization fails the
+    payment with :data:`PAYMENT_NEVER_SENT`: no money was held, and none
+    will be. A payment that is not waiting is returned as it is.
+
+    Raises:
+        NotFoundError: for an unknown payment.
+        GatewayUnavailableError: if the provider did not answer; ask again.
+    """
+    code = payment_id(payment_id_)
+    with uow:
+        payment = uow.payments.get(code)
+    if payment.status not in _WAITING:
+        return payment
+    reference = payment.provider_reference
+    result = gateway.status(reference) if reference else gateway.find(code)
+    with uow:
+        payment = uow.payments.get(code)
+        if payment.status not in _WAITING:
+            return payment  # told meanwhile
+        if result is None:
+            payment.fail(
+                at=as_utc(clock.now(), field="clock.now()"),
+                decline_code=PAYMENT_NEVER_SENT,
+                message="The payment never reached the provider.",
+            )
+        else:
+            _apply(payment, result, clock)
+        uow.payments.save(payment)
+        uow.commit()
+    return payment
