@@ -11,7 +11,7 @@ location, with the same expiry (the ledger shows both moves).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from commercekit.errors import ValidationError
@@ -129,19 +129,66 @@ class _Split:
         return made
 
 
+def _split_of(holds: list[Reservation], quantity: int) -> Reservation | None:
+    """The reservation that taking ``quantity`` from ``holds`` in order splits."""
+    left = quantity
+    for held in holds:
+        if left == 0:
+            return None
+        if held.quantity > left:
+            return held
+        left -= held.quantity
+    return None
+
+
+def _newest_first(holds: list[Reservation]) -> list[Reservation]:
+    return list(reversed(holds))
+
+
+def _on_hand_first(holds: list[Reservation]) -> list[Reservation]:
+    return sorted(holds, key=lambda held: held.backorder)
+
+
 def _taken(
-    active: list[Reservation], wanted: Mapping[Sku, int], reference: str
+    active: list[Reservation],
+    wanted: Mapping[Sku, int],
+    reference: str,
+    *,
+    ids: IdFactory | None,
+    at: datetime,
+    first: Callable[[list[Reservation]], list[Reservation]],
 ) -> dict[Sku, list[Reservation]]:
-    """The active reservations of each wanted SKU, or a clear error."""
+    """The active reservations of each wanted SKU, or a clear error.
+
+    Everything that could refuse the step is checked here, before anything
+    changes: the units held, and what a split needs (``ids``, and an
+    expiry still ahead, since the rest is reserved again with it).
+    """
     by_sku: dict[Sku, list[Reservation]] = {}
     for held in active:
         by_sku.setdefault(held.sku, []).append(held)
     for item, quantity in wanted.items():
-        holds = sum(held.quantity for held in by_sku.get(item, []))
-        if holds < quantity:
+        holds = by_sku.get(item, [])
+        total = sum(held.quantity for held in holds)
+        if total < quantity:
             msg = (
-                f"{reference!r} holds {holds} x {item}, fewer than the "
+                f"{reference!r} holds {total} x {item}, fewer than the "
                 f"{quantity} to take"
+            )
+            raise ValidationError(msg, field="units")
+        by_sku[item] = first(holds)
+        split = _split_of(by_sku[item], quantity)
+        if split is None:
+            continue
+        if ids is None:
+            msg = (
+                f"taking {quantity} of {total} x {item} splits a reservation: give ids"
+            )
+            raise ValidationError(msg, field="ids")
+        if split.expires_at is not None and split.expires_at <= at:
+            msg = (
+                f"reservation {split.reservation_id} of {reference!r} has "
+                "expired: sweep it (sweep_expired) before taking part of it"
             )
             raise ValidationError(msg, field="units")
     return by_sku
@@ -182,10 +229,10 @@ def release_stock_in(
     if wanted is None:
         ended = (split.release(held) for held in active)
         return [key for key in ended if key is not None]
-    by_sku = _taken(active, wanted, reference)
+    by_sku = _taken(active, wanted, reference, ids=ids, at=now, first=_newest_first)
     for item, quantity in wanted.items():
         left = quantity
-        for held in reversed(by_sku[item]):
+        for held in by_sku[item]:
             if left == 0:
                 break
             if (key := split.release(held)) is not None:
@@ -232,10 +279,12 @@ def commit_stock_in(
     if wanted is None:
         targets = active
     else:
-        by_sku = _taken(active, wanted, reference)
+        by_sku = _taken(
+            active, wanted, reference, ids=ids, at=now, first=_on_hand_first
+        )
         for item, quantity in wanted.items():
             left = quantity
-            for held in sorted(by_sku[item], key=lambda held: held.backorder):
+            for held in by_sku[item]:
                 if left == 0:
                     break
                 if held.quantity <= left:

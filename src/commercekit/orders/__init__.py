@@ -28,6 +28,7 @@ from commercekit.orders._events import (
 )
 from commercekit.orders._lifecycle import Move, OrderLifecycle, extend_lifecycle
 from commercekit.orders._model import Order
+from commercekit.orders._payment import follow_payment
 from commercekit.orders._ports import (
     OrderNumberSequence,
     OrderPage,
@@ -85,6 +86,7 @@ __all__ = [
     "cancel_order_lines",
     "expire_unpaid_orders",
     "extend_lifecycle",
+    "follow_payment",
     "order_id",
     "order_status",
     "place_order",

@@ -38,7 +38,7 @@ from commercekit.inventory import release_stock_in, reserve_stock_in
 from commercekit.orders._errors import CheckoutBlockedError, OrderRuleError
 from commercekit.orders._events import OrderPlaced
 from commercekit.orders._model import Order
-from commercekit.orders._payment import _apply_payment, _payment_key, _remove_cart
+from commercekit.orders._payment import _payment_key, _remove_cart, follow_payment
 from commercekit.orders._ports import OrdersUnitOfWork
 from commercekit.orders._settings import OrderSettings
 from commercekit.orders._snapshot import _build_order
@@ -462,7 +462,7 @@ def place_order(
                 return_url=return_url,
                 metadata=metadata,
             )
-    order, payment = _apply_payment(
+    order, payment = follow_payment(
         order.order_id, uow=uow, clock=clock, settings=settings, actor="system"
     )
     return _result(order, payment)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
-from statemachine.exceptions import InvalidStateValue, TransitionNotAllowed
+from statemachine.exceptions import TransitionNotAllowed
 
 from commercekit.errors import InvalidTransitionError, ValidationError
 from commercekit.money import Money, from_minor_units, zero
@@ -244,7 +244,8 @@ class Order(EventRecorder):
     rates' totals add up to them.
 
     The e-mail address and the addresses are personal data: ``repr`` hides
-    them.
+    them. Its id, number, checkout token, cart and placing time never change
+    (setting one raises ``attrs.exceptions.FrozenAttributeError``).
 
     Args:
         order_id: Its identifier.
@@ -281,11 +282,15 @@ class Order(EventRecorder):
         version: The stored version, for optimistic concurrency.
     """
 
-    order_id: str = attrs.field(converter=_id)
-    number: str = attrs.field(converter=_number)
-    checkout_token: str = attrs.field(converter=_checkout_token)
-    cart_id: str = attrs.field(converter=_cart_id)
-    placed_at: datetime = attrs.field(converter=_instant)
+    order_id: str = attrs.field(converter=_id, on_setattr=attrs.setters.frozen)
+    number: str = attrs.field(converter=_number, on_setattr=attrs.setters.frozen)
+    checkout_token: str = attrs.field(
+        converter=_checkout_token, on_setattr=attrs.setters.frozen
+    )
+    cart_id: str = attrs.field(converter=_cart_id, on_setattr=attrs.setters.frozen)
+    placed_at: datetime = attrs.field(
+        converter=_instant, on_setattr=attrs.setters.frozen
+    )
     currency: str = attrs.field(converter=_currency)
     mode: PriceMode = attrs.field(converter=_mode)
     locale: str = attrs.field(converter=_locale)
@@ -488,14 +493,15 @@ class Order(EventRecorder):
         """
         source = self.status
         try:
-            machine = lifecycle(model=self, state_field="status")
-        except InvalidStateValue as exc:
+            lifecycle.events_from(source)
+        except ValidationError as exc:
             msg = (
-                f"order {self.order_id} has the status {source!r}, which "
+                f"order {self.order_id} has the status {str(source)!r}, which "
                 f"{lifecycle.__name__} does not have: move it with the lifecycle "
                 "it was placed under"
             )
             raise ValidationError(msg, field="status") from exc
+        machine = lifecycle(model=self, state_field="status")
         try:
             machine.send(event)
         except TransitionNotAllowed as exc:

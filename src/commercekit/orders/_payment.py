@@ -16,7 +16,7 @@ from commercekit.payments import PAYMENT_NEVER_SENT, Payment, PaymentStatus
 from commercekit.ports import Clock, IdFactory
 from commercekit.values import as_utc
 
-__all__: list[str] = []
+__all__ = ["follow_payment"]
 
 _PAID: Final = frozenset(
     {
@@ -118,7 +118,7 @@ def _follow(
     return changed
 
 
-def _apply_payment(
+def follow_payment(
     order_id: str,
     *,
     uow: OrdersUnitOfWork,
@@ -126,13 +126,24 @@ def _apply_payment(
     settings: OrderSettings,
     actor: str = "system",
 ) -> tuple[Order, Payment]:
-    """Bring a placed order in step with its payment, in one unit of work.
+    """Bring an order in step with its payment, in one unit of work.
 
-    Authorized: confirmed, and its cart removed. Failed, expired or voided:
-    canceled, its stock released and coupons given back. Anything else
-    leaves it placed. Safe to repeat: an order already in step is left as
-    it is. A version conflict (another process moved the order) is
-    retried with the order reloaded.
+    Call it after the payment moved outside checkout: a webhook
+    (:func:`~commercekit.payments.handle_notification`), a 3-D Secure
+    challenge the customer finished, a bank transfer that came in. The
+    order records the payment's status; a placed order moves:
+    authorized (or captured): confirmed, and its cart removed unless it
+    changed since; failed, expired or voided: canceled (``payment_declined``,
+    ``payment_lost`` or ``payment_expired``), its stock released and its
+    coupons given back. Anything else leaves it placed. Safe to repeat: an
+    order in step is left as it is. A version conflict (another process
+    moved the order) is retried with the order reloaded.
+
+    Returns:
+        The order and its payment, as stored.
+
+    Raises:
+        NotFoundError: for an unknown order, or one without a payment.
     """
     for attempt in range(_RETRIES):
         at = _now_of(clock)

@@ -19,11 +19,11 @@ from commercekit.money import zero
 from commercekit.orders._model import Order
 from commercekit.orders._payment import (
     _RETRIES,
-    _apply_payment,
     _give_back,
     _now_of,
     _payment_key,
     _sku_units,
+    follow_payment,
 )
 from commercekit.orders._ports import OrdersUnitOfWork
 from commercekit.orders._settings import OrderSettings
@@ -474,7 +474,7 @@ def recover_placements(
             continue
         if _kind(order, settings) is PaymentMethodKind.GATEWAY:
             refresh_payment(order.payment_id, uow=uow, gateway=gateway, clock=clock)
-        after, _ = _apply_payment(
+        after, _ = follow_payment(
             order.order_id, uow=uow, clock=clock, settings=settings
         )
         if after.status != OrderStatus.PLACED:

@@ -34,19 +34,20 @@ def _apply(payment: Payment, result: GatewayResult, clock: Clock) -> None:
             payment.require_action(result.action, at=at, reference=result.reference)
     elif outcome is GatewayOutcome.PENDING:
         payment.provider_reference = result.reference
-    elif hint in {None, PaymentStatus.AUTHORIZED}:
+    else:
+        # Held at some point: record the authorization. A hold given up since
+        # (voided, expired) ends so here too; captures and refunds are told
+        # by the provider's notifications, which carry their amounts.
         payment.authorize(
             result.amount or payment.amount,
             at=at,
             reference=result.reference,
             expires_at=result.expires_at,
         )
-    else:
-        # Captured, refunded or expired at the provider already: record the
-        # authorization; the provider's notifications tell the rest.
-        payment.authorize(
-            result.amount or payment.amount, at=at, reference=result.reference
-        )
+        if hint == PaymentStatus.VOIDED:
+            payment.void(at=at, reference=result.reference)
+        elif hint == PaymentStatus.EXPIRED:
+            payment.expire(at=at)
 
 
 def refresh_payment(

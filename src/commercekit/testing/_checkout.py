@@ -42,6 +42,7 @@ from commercekit.values import Address
 __all__ = ["CheckoutScenario"]
 
 _START = datetime(2026, 6, 1, 9, tzinfo=UTC)
+"""When the scenario's clock starts."""
 
 
 def _eur(amount: str) -> Money:
@@ -69,6 +70,9 @@ class CheckoutScenario:
         new_uow: Makes a new unit of work over the store.
         stock: Units of each SKU in the warehouse.
         coupon_limit: How often the coupon may be used.
+        clock: The clock (a :class:`~commercekit.testing.FixedClock` at
+            2026-06-01 09:00 UTC unless given): pass one to share it with
+            the units of work ``new_uow`` makes.
     """
 
     WHITE_42 = "SN-W-42"
@@ -84,11 +88,12 @@ class CheckoutScenario:
         *,
         stock: int = 10,
         coupon_limit: int = 100,
+        clock: FixedClock | None = None,
     ) -> None:
         self.new_uow = new_uow
         self.stock = stock
         self.coupon_limit = coupon_limit
-        self.clock = FixedClock(_START)
+        self.clock = clock if clock is not None else FixedClock(_START)
         self.ids = SequentialIds("id-")
         self.gateway = FakePaymentGateway(clock=self.clock)
         self.cart_settings = CartSettings()

@@ -103,14 +103,15 @@ class GatewayCall:
     """One call that reached the fake, as its handler sees it.
 
     Args:
-        operation: ``"authorize"``, ``"capture"``, ``"void"``, ``"refund"``
-            or ``"status"``.
-        request: The request; ``None`` for ``status``.
+        operation: ``"authorize"``, ``"capture"``, ``"void"``, ``"refund"``,
+            ``"status"`` or ``"find"``.
+        request: The request; ``None`` for ``status`` and ``find``.
         reference: The provider reference the call is about; ``None`` for
-            ``authorize`` (the provider makes the reference).
+            ``authorize`` (the provider makes the reference) and ``find``.
         attempt: How often this idempotency key has reached the provider,
             this call included: 1 the first time, 2 for the first retry.
-            For ``status``, how often this reference was asked about.
+            For ``status``, how often this reference was asked about; for
+            ``find``, this payment id.
     """
 
     operation: str

@@ -15,6 +15,10 @@ from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._inventory import SQLiteStockStore
 from commercekit.adapters.sqlite._migrations import MIGRATIONS, Migration
+from commercekit.adapters.sqlite._orders import (
+    SQLiteOrderNumberSequence,
+    SQLiteOrderRepository,
+)
 from commercekit.adapters.sqlite._payments import SQLitePaymentRepository
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.adapters.sqlite._promotions import (
@@ -34,6 +38,8 @@ __all__ = [
     "SQLiteCartRepository",
     "SQLiteCouponUsage",
     "SQLiteDatabase",
+    "SQLiteOrderNumberSequence",
+    "SQLiteOrderRepository",
     "SQLitePaymentRepository",
     "SQLitePriceListRepository",
     "SQLiteProductRepository",

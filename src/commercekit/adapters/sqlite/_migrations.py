@@ -394,6 +394,47 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         ),
     ),
+    Migration(
+        11,
+        "orders: the orders, and the counter of their numbers",
+        (
+            # The queried fields are columns (the status and version columns
+            # are the truth); the rest of an order is JSON. An order number
+            # and a checkout token each belong to one order, so two checkouts
+            # with one token make one order even when they race. The status
+            # is checked when an order is loaded, not here, so that an
+            # extended lifecycle's statuses need no migration. The times are
+            # fixed-width UTC text, so text order is time order.
+            """
+        CREATE TABLE orders (
+            order_id TEXT PRIMARY KEY,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            number TEXT NOT NULL UNIQUE,
+            checkout_token TEXT NOT NULL UNIQUE,
+            customer_id TEXT,
+            status TEXT NOT NULL,
+            placed_at TEXT NOT NULL,
+            payment_due_by TEXT,
+            data TEXT NOT NULL
+        )
+        """,
+            # Each query's filter, then its order (newest first; by id on a tie).
+            "CREATE INDEX orders_customer ON orders (customer_id, placed_at, order_id)",
+            "CREATE INDEX orders_status ON orders (status, placed_at, order_id)",
+            "CREATE INDEX orders_placed ON orders (placed_at, order_id)",
+            "CREATE INDEX orders_payment_due "
+            "ON orders (status, payment_due_by, order_id)",
+            # One row per sequence, raised in the transaction that takes a
+            # number: a rolled-back number is given again, a committed never.
+            """
+        CREATE TABLE order_numbers (
+            name TEXT PRIMARY KEY,
+            last INTEGER NOT NULL CHECK (last >= 0)
+        ) WITHOUT ROWID
+        """,
+            "INSERT INTO order_numbers (name, last) VALUES ('orders', 0)",
+        ),
+    ),
 )
 """The schema of commercekit's SQLite adapters, one step per version.
 

@@ -19,17 +19,22 @@ from commercekit.adapters.sqlite._cart import (
 from commercekit.adapters.sqlite._catalog import SQLiteProductRepository
 from commercekit.adapters.sqlite._database import SQLiteDatabase
 from commercekit.adapters.sqlite._inventory import SQLiteStockStore
+from commercekit.adapters.sqlite._orders import (
+    SQLiteOrderNumberSequence,
+    SQLiteOrderRepository,
+)
 from commercekit.adapters.sqlite._payments import SQLitePaymentRepository
 from commercekit.adapters.sqlite._pricing import SQLitePriceListRepository
 from commercekit.adapters.sqlite._promotions import (
     SQLiteCouponUsage,
     SQLitePromotionRepository,
 )
-from commercekit.cart import CartRepository, CartUnitOfWork, WishlistRepository
+from commercekit.cart import CartRepository, WishlistRepository
 from commercekit.catalog import ProductRepository
 from commercekit.errors import DuplicateError, StorageError, UsageError
 from commercekit.inventory import StockStore
-from commercekit.payments import PaymentRepository, PaymentsUnitOfWork
+from commercekit.orders import OrderNumberSequence, OrderRepository, OrdersUnitOfWork
+from commercekit.payments import PaymentRepository
 from commercekit.ports import (
     Clock,
     DomainEvent,
@@ -78,8 +83,7 @@ def resolve_event_type(name: str) -> type[DomainEvent]:
 
 class SQLiteUnitOfWork(
     BaseUnitOfWork,
-    CartUnitOfWork,  # with the catalog's, pricing's, promotions' and inventory's
-    PaymentsUnitOfWork,
+    OrdersUnitOfWork,  # with every context's below: catalog to cart, payments
 ):
     """A unit of work over a :class:`SQLiteDatabase`.
 
@@ -88,6 +92,11 @@ class SQLiteUnitOfWork(
     half-way (they queue, up to the database's busy timeout). ``commit()``
     writes the outbox rows and commits in one transaction; events are
     serialized as JSON by commercekit's cattrs converter.
+
+    It has every repository of commercekit (``products``, ``price_lists``,
+    ``promotions``, ``coupons``, ``stock``, ``carts``, ``wishlists``,
+    ``payments``, ``orders``, ``order_numbers``), so one transaction spans
+    contexts.
 
     Args:
         database: The database this unit of work reads and writes.
@@ -120,6 +129,8 @@ class SQLiteUnitOfWork(
         self.carts: CartRepository = SQLiteCartRepository(self)
         self.wishlists: WishlistRepository = SQLiteWishlistRepository(self)
         self.payments: PaymentRepository = SQLitePaymentRepository(self)
+        self.orders: OrderRepository = SQLiteOrderRepository(self)
+        self.order_numbers: OrderNumberSequence = SQLiteOrderNumberSequence(self)
         self._lease: contextlib.ExitStack | None = None
         self._connection: sqlite3.Connection | None = None
 

@@ -32,6 +32,12 @@ from commercekit.testing.contracts._inventory import (
     InventoryUnitOfWorkFactory,
     StockStoreContract,
 )
+from commercekit.testing.contracts._orders import (
+    OrderNumberSequenceContract,
+    OrderRepositoryContract,
+    OrdersUnitOfWorkFactory,
+    sample_order,
+)
 from commercekit.testing.contracts._payments import (
     PaymentRepositoryContract,
     PaymentsUnitOfWorkFactory,
@@ -68,6 +74,9 @@ __all__ = [
     "CatalogUnitOfWorkFactory",
     "CouponUsageContract",
     "InventoryUnitOfWorkFactory",
+    "OrderNumberSequenceContract",
+    "OrderRepositoryContract",
+    "OrdersUnitOfWorkFactory",
     "PaymentRepositoryContract",
     "PaymentsUnitOfWorkFactory",
     "PriceListRepositoryContract",
@@ -85,6 +94,7 @@ __all__ = [
     "sample_cart",
     "sample_catalog",
     "sample_coupon",
+    "sample_order",
     "sample_payment",
     "sample_price_list",
     "sample_prices",
