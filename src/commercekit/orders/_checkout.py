@@ -71,7 +71,7 @@ class PlacementOutcome(enum.StrEnum):
     """Paid (authorized), or by a method that ships first: it may ship."""
     REQUIRES_ACTION = "requires_action"
     """The customer must act (3-D Secure, a redirect, a bank transfer):
-    hand them :attr:`PlacementResult.action`."""
+    hand them ``PlacementResult.action``."""
     AWAITING_PAYMENT = "awaiting_payment"
     """The provider answers later: the order waits, placed."""
 

@@ -18,7 +18,7 @@ __all__ = ["CheckoutBlockedError", "OrderRuleError"]
 class OrderRuleError(BusinessRuleError):
     """An order's business rule refused a move its lifecycle has.
 
-    The :attr:`rule` says which:
+    Its ``rule`` says which:
 
     * ``payment_required``: confirming or shipping an order whose payment
       is not authorized, by a method that does not ship first;
@@ -46,7 +46,7 @@ class CheckoutBlockedError(BusinessRuleError):
     """The cart cannot become an order: its validation found problems.
 
     Nothing was stored, reserved or redeemed. Show the customer
-    :attr:`problems` (the cart validation's, each with its data), let
+    ``problems`` (the cart validation's, each with its data), let
     them settle them, and place the order again.
 
     Args:

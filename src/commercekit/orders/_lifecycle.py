@@ -227,7 +227,7 @@ partially shipped order cancels the units still open, and the order is
 confirmed, unless the payment allows it (``payment_required``). The order's
 methods drive the machine; bind it yourself only to read it.
 
-Its moves are data (:attr:`moves`); :meth:`events_from` answers "which
+Its moves are data (``moves``); ``events_from(status)`` answers "which
 events now?" from a table; :func:`~commercekit.orders.extend_lifecycle`
 builds an application's lifecycle from these moves and its own.
 """

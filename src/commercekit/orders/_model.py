@@ -231,11 +231,11 @@ class Order(EventRecorder):
     the units (canceled, shipped, returned: each line counts them), the
     statuses, and the audit history.
 
-    Three statuses sit side by side: :attr:`status` (the lifecycle,
-    :class:`~commercekit.orders.OrderLifecycle`), :attr:`payment_status` (the
-    payment's, as last recorded) and :attr:`fulfillment_status` (read from
+    Three statuses sit side by side: ``status`` (the lifecycle,
+    :class:`~commercekit.orders.OrderLifecycle`), ``payment_status`` (the
+    payment's, as last recorded) and ``fulfillment_status`` (read from
     the lines). Every move of the lifecycle appends an
-    :class:`~commercekit.orders.OrderTransition` to :attr:`history` and
+    :class:`~commercekit.orders.OrderTransition` to ``history`` and
     records :class:`~commercekit.orders.OrderStatusChanged`.
 
     Totals are the active units' (ordered minus canceled), by the share

@@ -182,5 +182,5 @@ class OrderSettings:
         return f"{self.number_prefix}{value:0{self.number_width}d}"
 
     def names_obligation_to_pay(self, label: str) -> bool:
-        """Whether an order button's label is one of :attr:`button_labels`."""
+        """Whether an order button's label is one of ``button_labels``."""
         return label.strip().casefold() in self.button_labels

@@ -20,7 +20,7 @@ OrderId = NewType("OrderId", str)
 
 
 def order_id(value: str) -> OrderId:
-    """Check an order id and return it as :data:`OrderId`.
+    """Check an order id and return it as ``OrderId``.
 
     Raises:
         ValidationError: for an empty or blank id, or one with whitespace

@@ -67,7 +67,7 @@ def refresh_payment(
     (:meth:`~commercekit.payments.PaymentGateway.find`). Its answer moves
     the payment: authorized, declined (failed), waiting for the customer,
     still pending. A provider that never got the authorization fails the
-    payment with :data:`PAYMENT_NEVER_SENT`: no money was held, and none
+    payment with ``PAYMENT_NEVER_SENT``: no money was held, and none
     will be. A payment that is not waiting is returned as it is.
 
     Raises:

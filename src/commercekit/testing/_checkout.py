@@ -57,7 +57,7 @@ class CheckoutScenario:
     with DHL at 4.95 EUR within Germany, and takes PayPal (through the
     :class:`~commercekit.testing.FakePaymentGateway`), invoice and
     prepayment. The coupon ``SNEAKER10`` gives 10% off, up to
-    :attr:`coupon_limit` uses. Stock: :attr:`stock` units of each SKU in
+    ``coupon_limit`` uses. Stock: ``stock`` units of each SKU in
     one warehouse. Clock, ids and the gateway are fixed and sequential, so
     runs repeat.
 
