@@ -1,4 +1,4 @@
-"""The demo's shop: catalog, prices, voucher, stock, shipping, payment methods.
+"""The demo's shop: catalog, prices, voucher, stock, shipping, payments, orders.
 
 Private to ``python -m commercekit demo`` (:mod:`commercekit.cli` walks the
 story); nothing here is public API. Every instant is fixed and every id
@@ -19,6 +19,7 @@ from commercekit.inventory import (
     receive_stock,
 )
 from commercekit.money import Money, format_money, money
+from commercekit.orders import LegalAcceptance, OrderSettings
 from commercekit.payments import PaymentMethod, PaymentMethods
 from commercekit.pricing import (
     EUTaxProvider,
@@ -206,6 +207,24 @@ _PAYMENT_METHODS = PaymentMethods(
 _TAX = EUTaxProvider(TaxSettings(merchant_country="DE"))
 _PRICING = CartPricingSettings(tax=_TAX, default_ship_to="DE", shipping_rates=_RATES)
 _CARTS = CartSettings()
+_ORDERS = OrderSettings(
+    pricing=_PRICING, inventory=_INVENTORY, payment_methods=_PAYMENT_METHODS
+)
+
+# What the customer sees beside the order button, and accepts by pressing it.
+_ORDER_BUTTON = "Zahlungspflichtig bestellen"
+_LEGAL_TEXTS = {"terms": "2026-01", "withdrawal": "2026-01", "privacy": "2025-11"}
+# The storefront makes one checkout token per checkout page; the provider's
+# token stands for the customer's PayPal account. Neither is a secret.
+_CHECKOUT_PAGE = "checkout-7f3a"
+_PAYPAL = "tok_paypal"
+
+
+def _acceptance(at: datetime) -> LegalAcceptance:
+    """The customer pressed the order button at ``at``, accepting the texts."""
+    return LegalAcceptance(
+        button_label=_ORDER_BUTTON, accepted_at=at, documents=_LEGAL_TEXTS
+    )
 
 
 def _describe() -> list[str]:
@@ -222,15 +241,16 @@ def _describe() -> list[str]:
 class _Shop:
     """The demo's store: one SQLite database, a standing clock, readable ids.
 
-    Every unit of work publishes to one :class:`RecordingPublisher`, so the
-    demo can count the events the outbox let out.
+    Checkout makes the order's, its reservations' and its payment's ids
+    from one factory, :attr:`ids`: ``id-1``, ``id-2``, ... in the order it
+    asks. Every unit of work publishes to one :class:`RecordingPublisher`,
+    so the demo can count the events the outbox let out.
     """
 
     def __init__(self, database: SQLiteDatabase) -> None:
         self.database = database
         self.clock = FixedClock(_MONDAY)
-        self.reservation_ids = SequentialIds("res-")
-        self.payment_ids = SequentialIds("pay-")
+        self.ids = SequentialIds("id-")
         self.event_ids = SequentialIds("event-")
         self.publisher = RecordingPublisher()
 

@@ -10,15 +10,21 @@ from typing import TextIO
 
 import commercekit
 from commercekit._demo import (
+    _BERLIN,
     _BOOK,
     _CARTS,
+    _CHECKOUT_PAGE,
     _CUSTOMER,
     _CUSTOMER_CART,
     _INVENTORY,
+    _ORDER_BUTTON,
+    _ORDERS,
     _PAYMENT_METHODS,
+    _PAYPAL,
     _PRICING,
     _TAX,
     _WHITE,
+    _acceptance,
     _describe,
     _open_shop,
     _price_of,
@@ -42,12 +48,19 @@ from commercekit.cart import (
 from commercekit.catalog import SearchQuery
 from commercekit.inventory import (
     StockAvailability,
+    StockCommitted,
     StockRanLow,
     StockReserved,
     adjust_stock,
-    reserve_stock,
 )
 from commercekit.money import Money
+from commercekit.orders import (
+    Order,
+    PlacementResult,
+    follow_payment,
+    place_order,
+    ship_order,
+)
 from commercekit.payments import (
     GatewayUnavailableError,
     HmacSignatureVerifier,
@@ -56,11 +69,10 @@ from commercekit.payments import (
     PaymentMethodKind,
     Unavailable,
     UnavailableReason,
-    authorize_payment,
     capture_payment,
-    create_payment,
     handle_notification,
 )
+from commercekit.ports import DomainEvent
 from commercekit.pricing import PriceBreakdown, SupplyKind, TaxContext
 from commercekit.testing import FakePaymentGateway, GatewayCall, Script
 from commercekit.values import Address, CustomerFacts, sku
@@ -104,6 +116,11 @@ _OFFERS = (
         "commercekit.payments",
         "authorize, capture and refund through a gateway port, idempotent; "
         "signed webhooks; payment methods; invoice, prepayment, gift cards",
+    ),
+    (
+        "commercekit.orders",
+        "checkout with the order button, idempotent by a checkout token; the "
+        "order as a snapshot, its lifecycle, shipment and cancellation",
     ),
     ("commercekit.adapters", "in-memory and SQLite stores with an event outbox"),
     (
@@ -335,52 +352,6 @@ def _available(shop: _Shop, codes: list[str]) -> str:
     return "; ".join(shown)
 
 
-def _reserve(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
-    say("5. Reserve: the cart's units are held as long as its price is.")
-    with shop.uow() as uow:
-        cart = uow.carts.get(key)
-    seen = len(shop.publisher.events)
-    made = reserve_stock(
-        {line.sku: line.quantity for line in cart.lines if not line.custom},
-        reference=cart.cart_id,
-        uow=shop.uow(),
-        settings=_INVENTORY,
-        clock=shop.clock,
-        ids=shop.reservation_ids,
-        expires_at=frozen.until,
-    )
-    names = {place.location_id: place.name for place in _INVENTORY.locations}
-    for held in made:
-        until = "" if held.expires_at is None else f" until {held.expires_at:%H:%M} UTC"
-        say(
-            f"   {held.reservation_id}: {held.quantity} x {held.sku} "
-            f"in {names[held.location]}{until}"
-        )
-    say(f"   available now: {_available(shop, [line.sku for line in cart.lines])}")
-    white = [variant.sku for variant in _WHITE.variants]
-    stock = StockAvailability(shop.uow(), settings=_INVENTORY, clock=shop.clock)
-    sellable = stock.in_stock(white)
-    sold_out = ", ".join(code for code in white if code not in sellable)
-    say(
-        f"   white sneakers for sale: {', '.join(sorted(sellable)) or 'none'}; "
-        f"sold out: {sold_out or 'none'}"
-    )
-    new = shop.publisher.events[seen:]
-    reserved = sum(isinstance(event, StockReserved) for event in new)
-    low = "; ".join(
-        f"{event.sku} is down to {event.available}"
-        for event in new
-        if isinstance(event, StockRanLow)
-    )
-    say(f"   events: {reserved} StockReserved, and StockRanLow: {low or 'none'}")
-    counts = Counter(type(event).__name__ for event in shop.publisher.events)
-    say(
-        f"   the outbox published {counts.total()} events on this walk, "
-        f"{counts['CartsMerged']} CartsMerged and "
-        f"{counts['CheckoutStarted']} CheckoutStarted among them"
-    )
-
-
 _HOW = {
     PaymentMethodKind.GATEWAY: "via the provider",
     PaymentMethodKind.INVOICE: "bank transfer after delivery",
@@ -423,12 +394,28 @@ def _lose_first_capture_reply(call: GatewayCall) -> Script | None:
     return None  # the fake's default: approve
 
 
-def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
-    say("6. Pay: the methods this cart may use; then PayPal through the provider.")
-    shop.at(9, 25)
-    total = frozen.breakdown.grand_total
+def _tally(events: Sequence[DomainEvent]) -> str:
+    """Event names in the order they first came, counted: ``2 StockReserved``."""
+    counts = Counter(type(event).__name__ for event in events)
+    return ", ".join(
+        name if count == 1 else f"{count} {name}" for name, count in counts.items()
+    )
+
+
+def _held(shop: _Shop, reference: str) -> list[str]:
+    """What stock is held for ``reference``, reservation by reservation."""
+    names = {place.location_id: place.name for place in _INVENTORY.locations}
     with shop.uow() as uow:
-        cart = uow.carts.get(key)
+        held = [r for r in uow.stock.reservations_for(reference) if r.active]
+    return [
+        f"{r.reservation_id}: {r.quantity} x {r.sku} in {names[r.location]}"
+        + ("" if r.expires_at is None else f" until {r.expires_at:%H:%M} UTC")
+        for r in sorted(held, key=lambda r: (r.location, r.sku))
+    ]
+
+
+def _offer(say: _Say, cart: Cart, total: Money) -> None:
+    """The payment methods offered for the cart's country and total, and why not."""
     country = _PRICING.default_ship_to
     if cart.shipping_address is not None:
         country = cart.shipping_address.country
@@ -439,42 +426,171 @@ def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
     say(f"   offered for {_show(total)} to {country}: {offered}")
     for refused in _PAYMENT_METHODS.unavailable(country, total):
         say(f"   not offered: {_why_not(refused, country, total)}")
-    chosen = _PAYMENT_METHODS.require(cart.payment_method or "", country, total)
+
+
+def _order(
+    say: _Say,
+    shop: _Shop,
+    key: CartId,
+    frozen: FrozenPrice,
+    gateway: FakePaymentGateway,
+) -> Order:
+    say("5. Order: the methods this cart may pay with; then the customer presses")
+    say(f'   "{_ORDER_BUTTON}" with PayPal, and the cart becomes an order.')
+    at = shop.at(9, 25)
+    with shop.uow() as uow:
+        cart = uow.carts.get(key)
+    _offer(say, cart, frozen.breakdown.grand_total)
     seen = len(shop.publisher.events)
-    gateway = FakePaymentGateway(_lose_first_capture_reply, clock=shop.clock)
-    payment = create_payment(
-        cart.cart_id,
-        total,
-        method=chosen.code,
-        uow=shop.uow(),
-        ids=shop.payment_ids,
-        clock=shop.clock,
+
+    def press() -> PlacementResult:
+        return place_order(
+            key,
+            checkout_token=_CHECKOUT_PAGE,
+            acceptance=_acceptance(at),
+            uow=shop.uow(),
+            gateway=gateway,
+            clock=shop.clock,
+            ids=shop.ids,
+            settings=_ORDERS,
+            payment_token=_PAYPAL,
+        )
+
+    placed = press()
+    order, payment = placed.order, placed.payment
+    accepted = order.acceptance
+    if accepted is None:  # pragma: no cover - placed with it
+        msg = f"order {order.order_id} has no legal acceptance"
+        raise LookupError(msg)
+    texts = ", ".join(
+        f"{name} {version}" for name, version in accepted.documents.items()
     )
     say(
-        f"   {chosen.name}, the customer's choice: payment {payment.payment_id} "
-        f"of {_show(payment.amount)} for {payment.order_id}"
+        f"   '{accepted.button_label}' pressed at {accepted.accepted_at:%H:%M} UTC; "
+        f"accepted: {texts}"
     )
-    payment = authorize_payment(
-        payment.payment_id,
-        "tok_paypal",
-        idempotency_key=f"{payment.payment_id}-authorize",
-        uow=shop.uow(),
-        gateway=gateway,
-        clock=shop.clock,
+    say(
+        f"   order {order.number} ({order.order_id}): {order.status}; "
+        f"payment {order.payment_status}; fulfillment {order.fulfillment_status}"
     )
     reference = payment.provider_reference
     if reference is None:  # pragma: no cover - an approval names it
         msg = f"payment {payment.payment_id} has no provider reference"
         raise LookupError(msg)
+    method = _PAYMENT_METHODS.get(order.payment_method)
     say(
-        f"   authorized with the frozen total: the provider holds "
+        f"   {method.name}: payment {payment.payment_id} of {_show(payment.amount)} "
+        f"for order {payment.order_id}; the provider holds "
         f"{_show(gateway.held(reference))} ({reference})"
     )
+    lines = ", ".join(
+        f"{line.quantity} x {line.sku} {_show(line.total)}" for line in order.lines
+    )
+    say(
+        f"   the frozen price, kept line by line: {lines}, "
+        f"shipping {_show(order.shipping_total)}"
+    )
+    rates = ", ".join(f"{rate.percent}% {_show(rate.tax)}" for rate in order.rates())
+    say(
+        f"   total {_show(order.grand_total)} (net {_show(order.net_total)} + "
+        f"VAT {_show(order.tax_total)}: {rates}); voucher "
+        f"{', '.join(order.coupons)} -{_show(order.discount_total)}"
+    )
+    say(f"   held for order {order.order_id} until it ships or is canceled:")
+    for line in _held(shop, order.order_id):
+        say(f"     {line}")
+    say(f"   available now: {_available(shop, [line.sku for line in order.lines])}")
+    white = [variant.sku for variant in _WHITE.variants]
+    stock = StockAvailability(shop.uow(), settings=_INVENTORY, clock=shop.clock)
+    sellable = stock.in_stock(white)
+    sold_out = ", ".join(code for code in white if code not in sellable)
+    say(
+        f"   white sneakers for sale: {', '.join(sorted(sellable)) or 'none'}; "
+        f"sold out: {sold_out or 'none'}"
+    )
+    new = shop.publisher.events[seen:]
+    reserved = sum(isinstance(event, StockReserved) for event in new)
+    low = "; ".join(
+        f"{event.sku} is down to {event.available}"
+        for event in new
+        if isinstance(event, StockRanLow)
+    )
+    say(f"   stock events: {reserved} StockReserved, and StockRanLow: {low or 'none'}")
+    say(f"   events: {_tally(new)}")
+    with shop.uow() as uow:
+        left = uow.carts.for_customer(_CUSTOMER)
+    say(
+        f"   the cart is gone with the order: {_CUSTOMER} has "
+        f"{'no cart' if left is None else 'a cart'} now"
+    )
+    again = press()
+    books = ", ".join(f"{entry.kind} {_show(entry.amount)}" for entry in gateway.ledger)
+    entries = "entry" if len(gateway.ledger) == 1 else "entries"
+    same = "the same order" if again.order.order_id == order.order_id else "a new order"
+    say(
+        f"   pressed twice: the checkout token {_CHECKOUT_PAGE} gives {same}, "
+        f"{again.order.number} ({again.order.order_id}); the provider's ledger "
+        f"has {len(gateway.ledger)} {entries} ({books})"
+    )
+    counts = Counter(type(event).__name__ for event in shop.publisher.events)
+    say(
+        f"   the outbox published {counts.total()} events on this walk, "
+        f"{counts['CartsMerged']} CartsMerged, {counts['CheckoutStarted']} "
+        f"CheckoutStarted and {counts['OrderPlaced']} OrderPlaced among them"
+    )
+    return order
+
+
+def _pay(say: _Say, shop: _Shop, order: Order, gateway: FakePaymentGateway) -> None:
+    say("6. Pay: the warehouse ships the order, and its payment is captured at")
+    say("   shipment, through a provider that loses a reply.")
+    shop.at(14, 0)
+    seen = len(shop.publisher.events)
+    order = ship_order(
+        order.order_id,
+        {line.key: line.open for line in order.lines},
+        uow=shop.uow(),
+        clock=shop.clock,
+        ids=shop.ids,
+        settings=_ORDERS,
+    )
+    shipped = ", ".join(f"{line.shipped} x {line.sku}" for line in order.lines)
+    say(
+        f"   shipped at 14:00 UTC: {shipped}; order {order.number}: {order.status}, "
+        f"fulfillment {order.fulfillment_status}"
+    )
+    committed = sum(
+        isinstance(event, StockCommitted) for event in shop.publisher.events[seen:]
+    )
+    with shop.uow() as uow:
+        levels = [
+            uow.stock.level(line.sku, _BERLIN.location_id) for line in order.lines
+        ]
+    counts = "; ".join(
+        f"{level.sku} {level.on_hand} on hand, {level.reserved} reserved"
+        for level in levels
+    )
+    held = ", ".join(_held(shop, order.order_id)) or "nothing"
+    say(
+        f"   {committed} StockCommitted: in {_BERLIN.name} {counts}; "
+        f"held for order {order.order_id}: {held}"
+    )
+    payment_id = order.payment_id
+    if payment_id is None:  # pragma: no cover - placed with its payment
+        msg = f"order {order.order_id} has no payment"
+        raise LookupError(msg)
+    with shop.uow() as uow:
+        reference = uow.payments.get(payment_id).provider_reference
+    if reference is None:  # pragma: no cover - the authorization named it
+        msg = f"payment {payment_id} has no provider reference"
+        raise LookupError(msg)
+
+    key = f"order-{order.order_id}-capture"  # one key for the order's capture
 
     def capture() -> Payment:
         return capture_payment(
-            payment.payment_id,
-            idempotency_key=f"{payment.payment_id}-capture",
+            payment_id,
+            idempotency_key=key,
             uow=shop.uow(),
             gateway=gateway,
             clock=shop.clock,
@@ -486,10 +602,10 @@ def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
         if not error.retryable:  # pragma: no cover - the script loses a reply
             raise
         say(
-            f"   capture: the provider took {_show(gateway.captured(reference))}, "
-            "but its reply was lost on the way"
+            f"   capture of payment {payment_id}: the provider took "
+            f"{_show(gateway.captured(reference))}, but its reply was lost on the way"
         )
-    payment = capture()
+    capture()
     books = ", ".join(f"{entry.kind} {_show(entry.amount)}" for entry in gateway.ledger)
     say(
         f"   retried with the same key, the money moved once: the provider's "
@@ -511,13 +627,22 @@ def _pay(say: _Say, shop: _Shop, key: CartId, frozen: FrozenPrice) -> None:
         f"   the provider's 'captured' webhook: {answers[0]} (the retry's reply "
         f"told it first); delivered again: {answers[1]}"
     )
-    with shop.uow() as uow:
-        payment = uow.payments.get(payment.payment_id)
-    counts = Counter(type(event).__name__ for event in shop.publisher.events[seen:])
-    events = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
+    order, payment = follow_payment(
+        order.order_id, uow=shop.uow(), clock=shop.clock, settings=_ORDERS
+    )
     say(
         f"   payment {payment.payment_id}: {payment.status}, "
-        f"{_show(payment.captured)} captured; events: {events}"
+        f"{_show(payment.captured)} captured of {_show(order.amount_due)} "
+        f"due for order {payment.order_id}"
+    )
+    say(
+        f"   order {order.number}: {order.status}; payment {order.payment_status}; "
+        f"fulfillment {order.fulfillment_status}; "
+        f"events: {_tally(shop.publisher.events[seen:])}"
+    )
+    say(
+        f"   what may happen next: {', '.join(sorted(order.allowed_events()))} "
+        "(a shipped order is not canceled: what comes back is a return)"
     )
 
 
@@ -551,9 +676,10 @@ def run_demo(out: TextIO) -> None:
         say()
         frozen = _check_out(say, shop, key)
         say()
-        _reserve(say, shop, key, frozen)
+        gateway = FakePaymentGateway(_lose_first_capture_reply, clock=shop.clock)
+        order = _order(say, shop, key, frozen, gateway)
         say()
-        _pay(say, shop, key, frozen)
+        _pay(say, shop, order, gateway)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

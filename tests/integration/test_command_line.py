@@ -106,24 +106,14 @@ def test_the_demo_checks_out_with_an_alternative_size(demo: str) -> None:
     assert "the price is frozen: 168,70 € until 09:50 UTC" in demo
 
 
-def test_the_demo_reserves_the_cart_until_its_price_runs_out(demo: str) -> None:
-    # Berlin, the preferred location, has both lines: one shipment.
-    assert "res-1: 1 x BOOK-SNEAKER in Lager Berlin until 09:50 UTC" in demo
-    assert "res-2: 2 x SN-W-43 in Lager Berlin until 09:50 UTC" in demo
+def test_the_demo_lists_what_this_version_offers(demo: str) -> None:
     assert (
-        "available now: BOOK-SNEAKER (Lager Berlin 9, Laden Hamburg 0); "
-        "SN-W-43 (Lager Berlin 2, Laden Hamburg 1)" in demo
+        "commercekit.payments   authorize, capture and refund through a gateway" in demo
     )
-    assert "white sneakers for sale: SN-W-43; sold out: SN-W-41, SN-W-42" in demo
-    # 5 available before, 3 after: at the threshold of 3, so it ran low.
-    assert "events: 2 StockReserved, and StockRanLow: SN-W-43 is down to 3" in demo
-    # 5 StockReceived; 1 CartLineAdded (Friday); 1 CouponApplied, 2
-    # CartLineAdded (guest); 1 CartsMerged, 1 LineSavedForLater; 1
-    # StockAdjusted; 1 CartLineRemoved, 1 CartLineAdded; 1 CheckoutStarted;
-    # 2 StockReserved, 1 StockRanLow.
     assert (
-        "the outbox published 18 events on this walk, 1 CartsMerged and "
-        "1 CheckoutStarted among them" in demo
+        "commercekit.orders     checkout with the order button, idempotent by a "
+        "checkout token; the order as a snapshot, its lifecycle, shipment and "
+        "cancellation" in demo
     )
 
 
@@ -132,7 +122,9 @@ def test_the_demo_lists_the_payment_methods_for_the_frozen_total(demo: str) -> N
     # prepayment have no limits; the invoice takes DE orders from 10.00 to
     # 150.00, and 168.70 > 150.00.
     assert (
-        "commercekit.payments   authorize, capture and refund through a gateway" in demo
+        "5. Order: the methods this cart may pay with; then the customer presses\n"
+        '   "Zahlungspflichtig bestellen" with PayPal, and the cart becomes an order.'
+        in demo
     )
     assert (
         "offered for 168,70 € to DE: Kreditkarte (via the provider), "
@@ -144,20 +136,107 @@ def test_the_demo_lists_the_payment_methods_for_the_frozen_total(demo: str) -> N
     )
 
 
-def test_the_demo_pays_with_paypal_once_despite_a_lost_reply(demo: str) -> None:
-    # The payment is for the frozen grand total, 168.70, and the provider
-    # holds all of it.
+def test_the_demo_places_the_order_at_the_frozen_price(demo: str) -> None:
+    # The order keeps the button's words, when it was pressed and the texts.
     assert (
-        "PayPal, the customer's choice: payment pay-1 of 168,70 € "
-        "for cart-of-customer-7" in demo
+        "'Zahlungspflichtig bestellen' pressed at 09:25 UTC; accepted: "
+        "terms 2026-01, withdrawal 2026-01, privacy 2025-11" in demo
     )
+    # The first order of the shop's number sequence, six digits; one id
+    # factory made the order's id first, then its two reservations' and its
+    # payment's. PayPal approved, so it is confirmed and nothing shipped.
     assert (
-        "authorized with the frozen total: the provider holds 168,70 € (fake-pay-1)"
+        "order 000001 (id-1): confirmed; payment authorized; fulfillment unfulfilled"
         in demo
     )
+    # The payment is the order's now, not the cart's.
+    assert (
+        "PayPal: payment id-4 of 168,70 € for order id-1; "
+        "the provider holds 168,70 € (fake-pay-1)" in demo
+    )
+    assert "cart-of-customer-7" not in demo
+    # The snapshot is step 3's price for size 43 (same tiers): 2 x 74.90 =
+    # 149.80 - 8.62 voucher = 141.18; 24.00 - 1.38 = 22.62; shipping 4.90.
+    assert (
+        "the frozen price, kept line by line: 1 x BOOK-SNEAKER 22,62 €, "
+        "2 x SN-W-43 141,18 €, shipping 4,90 €" in demo
+    )
+    # 141.18 + 22.62 + 4.90 = 168.70 = 143.96 net + 24.74 VAT, and the VAT
+    # by rate 23.21 + 1.53 = 24.74; the voucher 8.62 + 1.38 = 10.00.
+    assert (
+        "total 168,70 € (net 143,96 € + VAT 24,74 €: 19% 23,21 €, 7% 1,53 €); "
+        "voucher WILLKOMMEN10 -10,00 €" in demo
+    )
+    # Confirmed orders take their cart with them.
+    assert "the cart is gone with the order: customer-7 has no cart now" in demo
+
+
+def test_the_demo_holds_the_orders_stock(demo: str) -> None:
+    # Berlin, the preferred location, has both lines: one shipment. Held for
+    # the order, the reservations do not expire with the frozen price.
+    assert (
+        "held for order id-1 until it ships or is canceled:\n"
+        "     id-2: 1 x BOOK-SNEAKER in Lager Berlin\n"
+        "     id-3: 2 x SN-W-43 in Lager Berlin\n" in demo
+    )
+    # Book: 10 - 1 = 9 in Berlin; SN-W-43: 4 - 2 = 2 in Berlin, Hamburg's 1.
+    assert (
+        "available now: BOOK-SNEAKER (Lager Berlin 9, Laden Hamburg 0); "
+        "SN-W-43 (Lager Berlin 2, Laden Hamburg 1)" in demo
+    )
+    assert "white sneakers for sale: SN-W-43; sold out: SN-W-41, SN-W-42" in demo
+    # 5 available before, 3 after: at the threshold of 3, so it ran low.
+    assert (
+        "stock events: 2 StockReserved, and StockRanLow: SN-W-43 is down to 3" in demo
+    )
+    # The order is placed first, then its stock held; the payment's approval
+    # confirms it.
+    assert (
+        "events: OrderPlaced, 2 StockReserved, StockRanLow, PaymentAuthorized, "
+        "OrderStatusChanged, OrderConfirmed\n" in demo
+    )
+
+
+def test_the_demo_places_one_order_on_a_double_click(demo: str) -> None:
+    # The second press finds the order by its token and asks the provider
+    # nothing: one authorization of 168.70 on its books.
+    assert (
+        "pressed twice: the checkout token checkout-7f3a gives the same order, "
+        "000001 (id-1); the provider's ledger has 1 entry "
+        "(authorization 168,70 €)" in demo
+    )
+    # 5 StockReceived; 1 CartLineAdded (Friday); 1 CouponApplied, 2
+    # CartLineAdded (guest); 1 CartsMerged, 1 LineSavedForLater; 1
+    # StockAdjusted; 1 CartLineRemoved, 1 CartLineAdded; 1 CheckoutStarted:
+    # 15; the order's 7 (OrderPlaced, 2 StockReserved, StockRanLow,
+    # PaymentAuthorized, OrderStatusChanged, OrderConfirmed): 22, and the
+    # second press added none.
+    assert (
+        "the outbox published 22 events on this walk, 1 CartsMerged, "
+        "1 CheckoutStarted and 1 OrderPlaced among them" in demo
+    )
+
+
+def test_the_demo_ships_the_order_and_commits_its_stock(demo: str) -> None:
+    assert (
+        "shipped at 14:00 UTC: 1 x BOOK-SNEAKER, 2 x SN-W-43; "
+        "order 000001: shipped, fulfillment shipped" in demo
+    )
+    # Committed: on hand 10 - 1 = 9 and 4 - 2 = 2, nothing reserved any more,
+    # so what is available is what it was while the order held it.
+    assert (
+        "2 StockCommitted: in Lager Berlin BOOK-SNEAKER 9 on hand, 0 reserved; "
+        "SN-W-43 2 on hand, 0 reserved; held for order id-1: nothing" in demo
+    )
+
+
+def test_the_demo_captures_once_despite_a_lost_reply(demo: str) -> None:
     # The capture takes what is held, 168.70 - 0.00 captured = 168.70; the
     # provider's books show it although the reply was lost.
-    assert "capture: the provider took 168,70 €, but its reply was lost" in demo
+    assert (
+        "capture of payment id-4: the provider took 168,70 €, "
+        "but its reply was lost on the way" in demo
+    )
     # The retry with the key got the first answer: 1 authorization + 1
     # capture = 2 entries, not 3; the capture is 168.70 once, not 337.40.
     assert (
@@ -168,10 +247,19 @@ def test_the_demo_pays_with_paypal_once_despite_a_lost_reply(demo: str) -> None:
         "the provider's 'captured' webhook: already_known (the retry's reply "
         "told it first); delivered again: duplicate" in demo
     )
-    # Captured 168.70 of 168.70 authorized: captured in full, once.
+    # Captured 168.70 of the order's 168.70: captured in full, once.
     assert (
-        "payment pay-1: captured, 168,70 € captured; "
-        "events: 1 PaymentAuthorized, 1 PaymentCaptured" in demo
+        "payment id-4: captured, 168,70 € captured of 168,70 € due for order id-1"
+        in demo
+    )
+    assert (
+        "order 000001: shipped; payment captured; fulfillment shipped; events: "
+        "OrderStatusChanged, OrderLinesShipped, 2 StockCommitted, PaymentCaptured"
+        in demo
+    )
+    assert (
+        "what may happen next: deliver (a shipped order is not canceled: "
+        "what comes back is a return)" in demo
     )
 
 
