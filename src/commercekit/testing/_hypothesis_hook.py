@@ -269,7 +269,7 @@ def _register_cart(register: Any) -> None:
 
 def _register_contexts(register: Any) -> None:
     """Register the contexts that have a function of their own below."""
-    for register_context in (_register_cart, _register_payments):
+    for register_context in (_register_cart, _register_payments, _register_orders):
         register_context(register)
 
 
@@ -311,3 +311,34 @@ def _register_payments(register: Any) -> None:
         pay.ChargebackLost,
     ):
         register(event, _lazy("payment_events", kinds=[event]))
+
+
+def _register_orders(register: Any) -> None:
+    """Register the orders context's types: values, the order, results and events.
+
+    Its enums (statuses, cancel reasons, placement outcomes) Hypothesis
+    draws by itself.
+    """
+    from commercekit import orders  # noqa: PLC0415
+
+    for kind, name in (
+        (orders.OrderId, "order_ids"),
+        (orders.OrderLine, "order_lines"),
+        (orders.LegalAcceptance, "legal_acceptances"),
+        (orders.OrderTransition, "order_transitions"),
+        (orders.Move, "moves"),
+        (orders.Order, "orders"),
+        (orders.OrderPage, "order_pages"),
+        (orders.PlacementResult, "placement_results"),
+        (orders.OrderSettings, "order_settings"),
+    ):
+        register(kind, _lazy(name))
+    for event in (
+        orders.OrderPlaced,
+        orders.OrderStatusChanged,
+        orders.OrderConfirmed,
+        orders.OrderCanceled,
+        orders.OrderLinesCanceled,
+        orders.OrderLinesShipped,
+    ):
+        register(event, _lazy("order_events", kinds=[event]))
