@@ -394,6 +394,14 @@ def _lose_first_capture_reply(call: GatewayCall) -> Script | None:
     return None  # the fake's default: approve
 
 
+def _payment_of(order: Order, payment: Payment | None) -> Payment:
+    """The order's payment; every order of the demo costs something."""
+    if payment is None:  # pragma: no cover - the order costs 168,70 €
+        msg = f"order {order.order_id} has no payment"
+        raise LookupError(msg)
+    return payment
+
+
 def _tally(events: Sequence[DomainEvent]) -> str:
     """Event names in the order they first came, counted: ``2 StockReserved``."""
     counts = Counter(type(event).__name__ for event in events)
@@ -457,7 +465,7 @@ def _order(
         )
 
     placed = press()
-    order, payment = placed.order, placed.payment
+    order, payment = placed.order, _payment_of(placed.order, placed.payment)
     accepted = order.acceptance
     if accepted is None:  # pragma: no cover - placed with it
         msg = f"order {order.order_id} has no legal acceptance"
@@ -627,9 +635,10 @@ def _pay(say: _Say, shop: _Shop, order: Order, gateway: FakePaymentGateway) -> N
         f"   the provider's 'captured' webhook: {answers[0]} (the retry's reply "
         f"told it first); delivered again: {answers[1]}"
     )
-    order, payment = follow_payment(
+    order, followed = follow_payment(
         order.order_id, uow=shop.uow(), clock=shop.clock, settings=_ORDERS
     )
+    payment = _payment_of(order, followed)
     say(
         f"   payment {payment.payment_id}: {payment.status}, "
         f"{_show(payment.captured)} captured of {_show(order.amount_due)} "

@@ -239,6 +239,7 @@ class OrderMachine(RuleBasedStateMachine):
         self.scenario.clock.advance(timedelta(minutes=minutes))
         expired = expire_unpaid_orders(
             uow=self.scenario.new_uow(),
+            gateway=self.scenario.gateway,
             clock=self.scenario.clock,
             settings=self.scenario.settings,
         )

@@ -28,7 +28,6 @@ from commercekit.orders._events import (
 )
 from commercekit.orders._lifecycle import Move, OrderLifecycle, extend_lifecycle
 from commercekit.orders._model import Order
-from commercekit.orders._payment import follow_payment
 from commercekit.orders._ports import (
     OrderNumberSequence,
     OrderPage,
@@ -41,10 +40,10 @@ from commercekit.orders._service import (
     cancel_order_lines,
     expire_unpaid_orders,
     recover_placements,
-    settle_payment,
     ship_order,
 )
 from commercekit.orders._settings import ORDER_BUTTON_LABELS, OrderSettings
+from commercekit.orders._settle import capture_order, follow_payment, settle_payment
 from commercekit.orders._status import (
     CancelReason,
     FulfillmentStatus,
@@ -52,7 +51,13 @@ from commercekit.orders._status import (
     OrderTransition,
     order_status,
 )
-from commercekit.orders._values import LegalAcceptance, OrderId, OrderLine, order_id
+from commercekit.orders._values import (
+    LegalAcceptance,
+    OrderId,
+    OrderLine,
+    RefundDue,
+    order_id,
+)
 
 __all__ = [
     "ORDER_BUTTON_LABELS",
@@ -81,9 +86,11 @@ __all__ = [
     "OrdersUnitOfWork",
     "PlacementOutcome",
     "PlacementResult",
+    "RefundDue",
     "advance_order",
     "cancel_order",
     "cancel_order_lines",
+    "capture_order",
     "expire_unpaid_orders",
     "extend_lifecycle",
     "follow_payment",

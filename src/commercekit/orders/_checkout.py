@@ -38,13 +38,15 @@ from commercekit.inventory import release_stock_in, reserve_stock_in
 from commercekit.orders._errors import CheckoutBlockedError, OrderRuleError
 from commercekit.orders._events import OrderPlaced
 from commercekit.orders._model import Order
-from commercekit.orders._payment import _payment_key, _remove_cart, follow_payment
+from commercekit.orders._payment import _payment_key, _remove_cart
 from commercekit.orders._ports import OrdersUnitOfWork
 from commercekit.orders._settings import OrderSettings
+from commercekit.orders._settle import follow_payment
 from commercekit.orders._snapshot import _build_order
 from commercekit.orders._status import OrderStatus
 from commercekit.orders._values import LegalAcceptance
 from commercekit.payments import (
+    AuthorizeRequest,
     Payment,
     PaymentDeclinedError,
     PaymentGateway,
@@ -83,13 +85,14 @@ class PlacementResult:
     Args:
         order: The order as stored.
         outcome: Confirmed, requires action, or awaiting payment.
-        payment: Its payment as stored.
+        payment: Its payment as stored; ``None`` for an order that costs
+            nothing (a 100% voucher), which is confirmed at once.
         action: What the storefront hands the customer, for requires action.
     """
 
     order: Order
     outcome: PlacementOutcome
-    payment: Payment
+    payment: Payment | None
     action: RequiredAction | None = None
 
 
@@ -237,6 +240,24 @@ def _new_payment(
     )
 
 
+def _applied_coupons(checked: _Checked) -> tuple[str, ...]:
+    """The cart's coupon codes that unlocked a promotion the order got."""
+    used = {
+        promotion.coupon_code
+        for promotion in checked.price.promotions.applied
+        if promotion.coupon_code is not None
+    }
+    return tuple(code for code in checked.cart.coupon_codes if code in used)
+
+
+def _spend_budgets(uow: OrdersUnitOfWork, order: Order) -> None:
+    """Count what each budgeted promotion gave the order against its budget."""
+    for applied in order.promotions:
+        stored = uow.promotions.get(applied.promotion_id).promotion
+        if applied.amount.amount and stored.budget is not None:
+            uow.promotions.record_spent(applied.promotion_id, applied.amount)
+
+
 def _store(
     checked: _Checked,
     *,
@@ -247,10 +268,11 @@ def _store(
     ids: IdFactory,
     at: datetime,
     actor: str,
-) -> tuple[Order, Payment] | None:
+) -> tuple[Order, Payment | None] | None:
     """Step 2; ``None`` if an order with the token exists already."""
     cart, method = checked.cart, checked.method
-    ships_first = method.kind in {
+    free = not checked.breakdown.amount_due.amount
+    ships_first = free or method.kind in {
         PaymentMethodKind.INVOICE,
         PaymentMethodKind.CASH_ON_DELIVERY,
     }
@@ -274,9 +296,10 @@ def _store(
             breakdown=checked.breakdown,
             customer=checked.customer,
             payment_method=method.code,
+            payment_kind=method.kind,
             ships_before_payment=ships_first,
             acceptance=acceptance,
-            coupons=cart.coupon_codes,
+            coupons=_applied_coupons(checked),
             at=at,
             payment_due_by=None if ships_first else at + settings.window_for(method),
             uow=uow,
@@ -312,9 +335,11 @@ def _store(
             uow.coupons.redeem(
                 code, order_id=order.order_id, customer=customer_key, at=at
             )
-        payment = _new_payment(order, method, settings, ids, at)
-        uow.payments.add(payment)
-        order.record_payment(payment.payment_id, payment.status)
+        _spend_budgets(uow, order)
+        payment = None if free else _new_payment(order, method, settings, ids, at)
+        if payment is not None:
+            uow.payments.add(payment)
+            order.record_payment(payment.payment_id, payment.status)
         if ships_first:
             order.confirm(at=at, actor=actor, lifecycle=settings.lifecycle)
             _remove_cart(uow, order)
@@ -323,23 +348,32 @@ def _store(
     return order, payment
 
 
-def _result(order: Order, payment: Payment) -> PlacementResult:
-    if order.status == OrderStatus.CANCELED and payment.status is PaymentStatus.FAILED:
-        raise PaymentDeclinedError(
-            payment_id=payment.payment_id,
-            order_id=order.order_id,
-            decline_code=payment.decline_code or "declined",
-            customer_message=payment.decline_message
-            or "The payment was declined. Please choose another payment method.",
+def _result(order: Order, payment: Payment | None) -> PlacementResult:
+    if order.status == OrderStatus.CANCELED:
+        if payment is not None and payment.status is PaymentStatus.FAILED:
+            raise PaymentDeclinedError(
+                payment_id=payment.payment_id,
+                order_id=order.order_id,
+                decline_code=payment.decline_code or "declined",
+                customer_message=payment.decline_message
+                or "The payment was declined. Please choose another payment method.",
+            )
+        msg = (
+            f"order {order.number} of this checkout was canceled "
+            f"({order.cancel_reason}): start a new checkout"
         )
-    if payment.status is PaymentStatus.REQUIRES_ACTION:
+        raise OrderRuleError(msg, rule="order_canceled", order_id=order.order_id)
+    if payment is not None and payment.status is PaymentStatus.REQUIRES_ACTION:
         outcome = PlacementOutcome.REQUIRES_ACTION
     elif order.status == OrderStatus.PLACED:
         outcome = PlacementOutcome.AWAITING_PAYMENT
     else:
         outcome = PlacementOutcome.CONFIRMED
     return PlacementResult(
-        order=order, outcome=outcome, payment=payment, action=payment.action
+        order=order,
+        outcome=outcome,
+        payment=payment,
+        action=None if payment is None else payment.action,
     )
 
 
@@ -411,7 +445,7 @@ def place_order(
     now = _now(clock)
     with uow:
         existing = uow.orders.by_checkout_token(checkout_token)
-    stored: tuple[Order, Payment] | None = None
+    stored: tuple[Order, Payment | None] | None = None
     if existing is None:
         checked = _check(
             cart_id,
@@ -421,9 +455,7 @@ def place_order(
             settings=settings,
             at=now,
         )
-        if checked.method.kind is PaymentMethodKind.GATEWAY and payment_token is None:
-            msg = f"payment method {checked.method.code!r} needs a payment_token"
-            raise ValidationError(msg, field="payment_token")
+        _check_request(checked, payment_token, return_url, metadata)
         try:
             stored = _store(
                 checked,
@@ -440,14 +472,15 @@ def place_order(
                 raise
             stored = None  # a racing call with the token stored it first
     if stored is None:
-        with uow:
-            order = uow.orders.by_checkout_token(checkout_token)
-            assert order is not None  # noqa: S101 - found, or stored by a racer
-            assert order.payment_id is not None  # noqa: S101 - stored with it
-            payment = uow.payments.get(order.payment_id)
+        order, payment = _stored(checkout_token, cart_id, uow)
     else:
         order, payment = stored
-    if payment.status is PaymentStatus.PENDING and payment.provider_reference is None:
+    if (
+        payment is not None
+        and order.status == OrderStatus.PLACED
+        and payment.status is PaymentStatus.PENDING
+        and payment.provider_reference is None
+    ):
         if payment_token is None:
             msg = "the order's payment was not sent yet: give the payment_token"
             raise ValidationError(msg, field="payment_token")
@@ -466,3 +499,44 @@ def place_order(
         order.order_id, uow=uow, clock=clock, settings=settings, actor="system"
     )
     return _result(order, payment)
+
+
+def _stored(
+    checkout_token: str, cart_id: str, uow: OrdersUnitOfWork
+) -> tuple[Order, Payment | None]:
+    """The order a checkout token placed (a repeat, or a racer's), and its payment."""
+    with uow:
+        order = uow.orders.by_checkout_token(checkout_token)
+        assert order is not None  # noqa: S101 - found, or stored by a racer
+        if order.cart_id != cart_id:
+            msg = (
+                f"checkout token {checkout_token!r} placed an order from cart "
+                f"{order.cart_id!r}, not {cart_id!r}: each checkout takes its own"
+            )
+            raise ValidationError(msg, field="checkout_token")
+        if order.payment_id is None:
+            return order, None
+        return order, uow.payments.get(order.payment_id)
+
+
+def _check_request(
+    checked: _Checked,
+    payment_token: str | None,
+    return_url: str | None,
+    metadata: Mapping[str, str] | None,
+) -> None:
+    """Refuse what the provider request would refuse, before anything is stored."""
+    due = checked.breakdown.amount_due
+    if checked.method.kind is not PaymentMethodKind.GATEWAY or not due.amount:
+        return
+    if payment_token is None:
+        msg = f"payment method {checked.method.code!r} needs a payment_token"
+        raise ValidationError(msg, field="payment_token")
+    AuthorizeRequest(  # checks the token, URL and metadata for card data
+        payment_id="check",
+        amount=due,
+        token=payment_token,
+        idempotency_key="check",
+        return_url=return_url,
+        metadata=dict(metadata or {}),
+    )

@@ -75,7 +75,7 @@ class OrderCanceled(DomainEvent):
 
 @attrs.frozen(kw_only=True)
 class OrderLinesCanceled(DomainEvent):
-    """Units of some lines were canceled; ``total`` is the order's grand total now."""
+    """Units of some lines were canceled; ``total`` is the order's amount due now."""
 
     order_id: str
     units: FrozenMap[str, int]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import attrs
 from statemachine import State, StateMachine
+from statemachine.exceptions import InvalidDefinition
 from statemachine.factory import StateMachineMetaclass
 
 from commercekit.errors import ValidationError
@@ -211,7 +212,12 @@ def _build(
             {status: frozenset(events) for status, events in allowed.items()}
         ),
     )
-    return cast("type[_OrderMachine]", StateMachineMetaclass(name, (base,), namespace))
+    try:
+        built = StateMachineMetaclass(name, (base,), namespace)
+    except InvalidDefinition as exc:
+        msg = f"lifecycle {name!r} is not a whole machine: {exc}"
+        raise ValidationError(msg, field="moves") from exc
+    return cast("type[_OrderMachine]", built)
 
 
 _DOC = """Where an :class:`~commercekit.orders.Order` may go from where it is.
@@ -284,7 +290,7 @@ def extend_lifecycle(
     Raises:
         ValidationError: for a bad name or status, a status the base has
             already, a move naming an unknown status, or one out of a final
-            status.
+            status, or a status no move reaches or (unless final) leaves.
 
     >>> needs_approval = lambda model: model.grand_total.amount > 1000
     >>> Approval = extend_lifecycle(

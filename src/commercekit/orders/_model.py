@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 import attrs
 from statemachine.exceptions import TransitionNotAllowed
@@ -22,13 +22,14 @@ from commercekit.orders._events import (
 )
 from commercekit.orders._lifecycle import OrderLifecycle
 from commercekit.orders._status import (
+    _PAID,
     FulfillmentStatus,
     OrderStatus,
     OrderTransition,
     order_status,
 )
-from commercekit.orders._values import LegalAcceptance, OrderLine, order_id
-from commercekit.payments import PaymentStatus
+from commercekit.orders._values import LegalAcceptance, OrderLine, RefundDue, order_id
+from commercekit.payments import PaymentMethodKind, PaymentStatus
 from commercekit.ports import EventRecorder
 from commercekit.pricing import PricedShipping, PriceMode, TaxRateTotal
 from commercekit.promotions import AppliedPromotion
@@ -43,15 +44,6 @@ from commercekit.values import (
 )
 
 __all__ = ["Order"]
-
-_PAID: Final = frozenset(
-    {
-        PaymentStatus.AUTHORIZED,
-        PaymentStatus.PARTIALLY_CAPTURED,
-        PaymentStatus.CAPTURED,
-        PaymentStatus.PARTIALLY_REFUNDED,
-    }
-)
 
 
 def _id(value: object) -> str:
@@ -155,6 +147,18 @@ def _coupons(value: object) -> tuple[str, ...]:
 
 def _history(value: object) -> tuple[OrderTransition, ...]:
     return _items(value, OrderTransition, "history")
+
+
+def _payment_kind(value: object) -> PaymentMethodKind:
+    try:
+        return PaymentMethodKind(str(value))
+    except ValueError:
+        msg = f"payment_kind must be a PaymentMethodKind, not {value!r}"
+        raise ValidationError(msg, field="payment_kind") from None
+
+
+def _refunds(value: object) -> tuple[RefundDue, ...]:
+    return _items(value, RefundDue, "refunds")
 
 
 def _payment_status(value: object) -> PaymentStatus | None:
@@ -269,6 +273,8 @@ class Order(EventRecorder):
         payment_method: The payment method's code.
         ships_before_payment: Whether the method lets it ship unpaid
             (invoice, cash on delivery).
+        payment_kind: How its method is paid (through the provider, on
+            invoice, ...).
         payment_id: The payment started for it, once started.
         payment_status: The payment's status as last recorded.
         payment_due_by: Until when it waits for its payment while placed.
@@ -276,6 +282,9 @@ class Order(EventRecorder):
         coupons: The coupon codes redeemed for it.
         acceptance: The order button's label and the legal texts accepted.
         cash_rounding_minor: The cash rounding of the amount due at checkout.
+        refunds: The refunds its cancellations owe, each noted before the
+            provider is asked, so a settlement that lost its answer is
+            finished, with its key, before the next.
         status: Its lifecycle status.
         cancel_reason: Why it was canceled, once it was.
         history: Its lifecycle's moves, oldest first.
@@ -316,6 +325,9 @@ class Order(EventRecorder):
     )
     payment_method: str = attrs.field(converter=_payment_method)
     ships_before_payment: bool = False
+    payment_kind: PaymentMethodKind = attrs.field(
+        default=PaymentMethodKind.GATEWAY, converter=_payment_kind
+    )
     payment_id: str | None = attrs.field(default=None, converter=_payment_id)
     payment_status: PaymentStatus | None = attrs.field(
         default=None, converter=_payment_status
@@ -331,6 +343,7 @@ class Order(EventRecorder):
         default=None, validator=_typed(LegalAcceptance, "acceptance", optional=True)
     )
     cash_rounding_minor: int = attrs.field(default=0, validator=_minor)
+    refunds: tuple[RefundDue, ...] = attrs.field(default=(), converter=_refunds)
     status: str = attrs.field(default=OrderStatus.PLACED, converter=order_status)
     cancel_reason: str | None = attrs.field(default=None, converter=_reason_text)
     history: tuple[OrderTransition, ...] = attrs.field(default=(), converter=_history)
@@ -557,6 +570,12 @@ class Order(EventRecorder):
             lifecycle=lifecycle,
         )
 
+    def note_refund(self, amount: Money) -> RefundDue:
+        """Note a refund the order owes, with its key, before the provider is asked."""
+        due = RefundDue(f"order-{self.order_id}-refund-{len(self.refunds) + 1}", amount)
+        self.refunds = (*self.refunds, due)
+        return due
+
     def record_payment(self, payment_id: str, status: PaymentStatus) -> None:
         """Note the payment's id and its status now (no lifecycle move)."""
         self.payment_id = identifier(payment_id, field="payment_id")
@@ -704,6 +723,7 @@ class Order(EventRecorder):
         """
         at = _at(at)
         reason = identifier(reason, field="reason")
+        actor = identifier(actor, field="actor")
         self._refuse_shipped("canceling it")
         before = self.lines
         canceled = {line.key: line.open for line in before if line.open}
@@ -754,6 +774,7 @@ class Order(EventRecorder):
         """
         at = _at(at)
         reason = identifier(reason, field="reason")
+        actor = identifier(actor, field="actor")
         wanted = _units(units, "units")
         self._refuse_shipped("canceling units")
         if (
@@ -793,7 +814,7 @@ class Order(EventRecorder):
             OrderLinesCanceled(
                 order_id=self.order_id,
                 units=FrozenMap(units),
-                total=self.grand_total,
+                total=self.amount_due,
                 reason=reason,
                 at=at,
             )

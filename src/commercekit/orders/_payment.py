@@ -6,25 +6,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Final
 
-from commercekit.errors import NotFoundError, VersionConflictError
+from commercekit.errors import NotFoundError
 from commercekit.inventory import release_stock_in
 from commercekit.orders._model import Order
 from commercekit.orders._ports import OrdersUnitOfWork
 from commercekit.orders._settings import OrderSettings
-from commercekit.orders._status import CancelReason, OrderStatus
+from commercekit.orders._status import _PAID, CancelReason, OrderStatus
 from commercekit.payments import PAYMENT_NEVER_SENT, Payment, PaymentStatus
 from commercekit.ports import Clock, IdFactory
 from commercekit.values import as_utc
 
-__all__ = ["follow_payment"]
+__all__: list[str] = []
 
-_PAID: Final = frozenset(
-    {
-        PaymentStatus.AUTHORIZED,
-        PaymentStatus.PARTIALLY_CAPTURED,
-        PaymentStatus.CAPTURED,
-    }
-)
 _LOST: Final = frozenset(
     {PaymentStatus.FAILED, PaymentStatus.EXPIRED, PaymentStatus.VOIDED}
 )
@@ -69,11 +62,19 @@ def _give_back(
     at: datetime,
     ids: IdFactory | None = None,
 ) -> None:
-    """Release what canceled units held: stock, and coupons once the order is gone."""
+    """Release what canceled units held.
+
+    Their stock always; once the whole order is gone, also its coupon uses
+    and what it took of promotion budgets.
+    """
     if order.status == OrderStatus.CANCELED:
         release_stock_in(uow, reference=order.order_id, at=at)
         for code in order.coupons:
             uow.coupons.release(code, order.order_id)
+        for applied in order.promotions:
+            spent = uow.promotions.spent(applied.promotion_id)
+            if applied.amount.amount and spent is not None and spent >= applied.amount:
+                uow.promotions.record_spent(applied.promotion_id, -applied.amount)
         return
     units = _sku_units(order, canceled)
     if units:
@@ -116,55 +117,3 @@ def _follow(
         _give_back(uow, order, canceled, at=at)
         return True
     return changed
-
-
-def follow_payment(
-    order_id: str,
-    *,
-    uow: OrdersUnitOfWork,
-    clock: Clock,
-    settings: OrderSettings,
-    actor: str = "system",
-) -> tuple[Order, Payment]:
-    """Bring an order in step with its payment, in one unit of work.
-
-    Call it after the payment moved outside checkout: a webhook
-    (:func:`~commercekit.payments.handle_notification`), a 3-D Secure
-    challenge the customer finished, a bank transfer that came in. The
-    order records the payment's status; a placed order moves:
-    authorized (or captured): confirmed, and its cart removed unless it
-    changed since; failed, expired or voided: canceled (``payment_declined``,
-    ``payment_lost`` or ``payment_expired``), its stock released and its
-    coupons given back. Anything else leaves it placed. Safe to repeat: an
-    order in step is left as it is. A version conflict (another process
-    moved the order) is retried with the order reloaded.
-
-    Returns:
-        The order and its payment, as stored.
-
-    Raises:
-        NotFoundError: for an unknown order, or one without a payment.
-    """
-    for attempt in range(_RETRIES):
-        at = _now_of(clock)
-        try:
-            with uow:
-                order = uow.orders.get(order_id)
-                if order.payment_id is None:
-                    return order, _no_payment(order)
-                payment = uow.payments.get(order.payment_id)
-                if _follow(
-                    order, payment, uow=uow, settings=settings, at=at, actor=actor
-                ):
-                    uow.orders.save(order)
-                    uow.commit()
-                return order, payment
-        except VersionConflictError:
-            if attempt == _RETRIES - 1:
-                raise
-    raise AssertionError  # pragma: no cover - the loop returns or raises
-
-
-def _no_payment(order: Order) -> Payment:
-    msg = f"order {order.order_id} has no payment"
-    raise NotFoundError(msg, kind="payment", key=order.order_id)

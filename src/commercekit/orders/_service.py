@@ -9,34 +9,32 @@ transaction, with an idempotency key derived from the order, by
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TypeVar
 
-from commercekit.errors import VersionConflictError
+from commercekit.errors import ExternalServiceError, VersionConflictError
 from commercekit.inventory import commit_stock_in
-from commercekit.money import zero
 from commercekit.orders._model import Order
 from commercekit.orders._payment import (
     _RETRIES,
     _give_back,
     _now_of,
-    _payment_key,
     _sku_units,
-    follow_payment,
 )
 from commercekit.orders._ports import OrdersUnitOfWork
 from commercekit.orders._settings import OrderSettings
-from commercekit.orders._status import CancelReason, OrderStatus
+from commercekit.orders._settle import (
+    _settle_locally,
+    follow_payment,
+    settle_payment,
+)
+from commercekit.orders._status import _PAID, CancelReason, OrderStatus
 from commercekit.payments import (
-    Payment,
     PaymentGateway,
     PaymentMethodKind,
-    PaymentStatus,
-    cancel_prepayment,
     refresh_payment,
-    refund_payment,
-    void_payment,
 )
 from commercekit.ports import Clock, IdFactory
 from commercekit.values import identifier
@@ -47,14 +45,11 @@ __all__ = [
     "cancel_order_lines",
     "expire_unpaid_orders",
     "recover_placements",
-    "settle_payment",
     "ship_order",
 ]
 
 _T = TypeVar("_T")
-_PAID = frozenset(
-    {PaymentStatus.AUTHORIZED, PaymentStatus.PARTIALLY_CAPTURED, PaymentStatus.CAPTURED}
-)
+logger = logging.getLogger("commercekit.orders")
 
 
 def _retrying(step: Callable[[], _T]) -> _T:
@@ -66,45 +61,6 @@ def _retrying(step: Callable[[], _T]) -> _T:
             if attempt == _RETRIES - 1:
                 raise
     raise AssertionError  # pragma: no cover - the loop returns or raises
-
-
-def _kind(order: Order, settings: OrderSettings) -> PaymentMethodKind:
-    if order.payment_method in settings.payment_methods:
-        return settings.payment_methods.get(order.payment_method).kind
-    return PaymentMethodKind.GATEWAY
-
-
-def _settle_locally(
-    order: Order, uow: OrdersUnitOfWork, settings: OrderSettings, at: datetime
-) -> None:
-    """End an offline payment of a canceled order in the same transaction."""
-    if order.status != OrderStatus.CANCELED or order.payment_id is None:
-        return
-    kind = _kind(order, settings)
-    payment = uow.payments.get(order.payment_id)
-    if kind is PaymentMethodKind.PREPAYMENT and payment.status in {
-        PaymentStatus.PENDING,
-        PaymentStatus.REQUIRES_ACTION,
-    }:
-        cancel_prepayment(payment, at=at)
-    elif (
-        kind is not PaymentMethodKind.GATEWAY
-        and payment.status is PaymentStatus.AUTHORIZED
-    ):
-        payment.void(at=at)
-    elif kind is PaymentMethodKind.GATEWAY and payment.status in {
-        PaymentStatus.PENDING,
-        PaymentStatus.REQUIRES_ACTION,
-    }:
-        payment.fail(
-            at=at,
-            decline_code="order_canceled",
-            message="The order was canceled before the payment completed.",
-        )
-    else:
-        return
-    uow.payments.save(payment)
-    order.record_payment(payment.payment_id, payment.status)
 
 
 def _change(
@@ -120,9 +76,12 @@ def _change(
         at = _now_of(clock)
         with uow:
             order = uow.orders.get(order_id)
+            before = order.status
             canceled = change(order, at)
+            if not canceled and order.status == before:
+                return order  # nothing to cancel: a repeat, or paid meanwhile
             _give_back(uow, order, canceled, at=at, ids=ids)
-            _settle_locally(order, uow, settings, at)
+            _settle_locally(order, uow, at)
             uow.orders.save(order)
             uow.commit()
         return order
@@ -192,11 +151,17 @@ def cancel_order_lines(
     share of the line's discounts and VAT; promotions are not run again).
     Canceling every open unit cancels the order (and gives its coupons
     back). Then :func:`settle_payment` refunds what was captured above the
-    new total; an authorization stays, and a later capture takes at most
-    the new total.
+    new amount due; an authorization stays, and :func:`capture_order` takes
+    at most the new amount due.
+
+    The units are canceled even when the provider does not answer the
+    refund: :class:`~commercekit.payments.GatewayUnavailableError` says so.
+    Finish with :func:`settle_payment` then, not by canceling again (that
+    would cancel more units).
 
     Raises:
         OrderRuleError: ``nothing_to_cancel``, ``shipped_orders_are_returned``.
+        GatewayUnavailableError: if the provider did not answer the refund.
         InvalidTransitionError: for a canceled or completed order.
         ValidationError: for an unknown line or bad units.
         NotFoundError: for an unknown order.
@@ -220,85 +185,6 @@ def cancel_order_lines(
 def _reload(order_id: str, uow: OrdersUnitOfWork) -> Order:
     with uow:
         return uow.orders.get(order_id)
-
-
-def settle_payment(
-    order_id: str,
-    *,
-    uow: OrdersUnitOfWork,
-    gateway: PaymentGateway,
-    clock: Clock,
-    settings: OrderSettings,
-) -> Payment | None:
-    """Bring a provider's payment in line with what the order still costs.
-
-    * A canceled order whose payment is authorized: the authorization is
-      voided.
-    * An order whose payment captured more than its amount due now (after
-      a cancel): the difference is refunded. The key is derived from the
-      order and that amount, so a retry refunds once.
-    * Anything else: nothing moves (an authorization is captured later, at
-      most the amount due).
-
-    The provider is asked outside any transaction; the order's mirror of
-    the payment status is updated after. Offline payments are settled by
-    the cancel itself.
-
-    Returns:
-        The payment after it, or ``None`` for an order without one.
-
-    Raises:
-        GatewayUnavailableError: if the provider did not answer; call again.
-        PaymentError: if the provider refused.
-    """
-    with uow:
-        order = uow.orders.get(order_id)
-        if order.payment_id is None:
-            return None
-        payment = uow.payments.get(order.payment_id)
-    if _kind(order, settings) is not PaymentMethodKind.GATEWAY:
-        return payment
-    held = payment.captured - payment.refunded
-    owed = order.amount_due
-    if (
-        order.status == OrderStatus.CANCELED
-        and payment.status is PaymentStatus.AUTHORIZED
-    ):
-        payment = void_payment(
-            payment.payment_id,
-            idempotency_key=_payment_key(order.order_id, "void"),
-            uow=uow,
-            gateway=gateway,
-            clock=clock,
-        )
-    elif held > owed and held > zero(order.currency):
-        back = held - owed
-        payment = refund_payment(
-            payment.payment_id,
-            back,
-            idempotency_key=_payment_key(order.order_id, "refund-to", owed.amount),
-            uow=uow,
-            gateway=gateway,
-            clock=clock,
-            reason="order canceled",
-        )
-    else:
-        return payment
-    _record(order.order_id, payment, uow=uow)
-    return payment
-
-
-def _record(order_id: str, payment: Payment, *, uow: OrdersUnitOfWork) -> None:
-    def step() -> None:
-        with uow:
-            order = uow.orders.get(order_id)
-            if order.payment_status is payment.status:
-                return
-            order.record_payment(payment.payment_id, payment.status)
-            uow.orders.save(order)
-            uow.commit()
-
-    _retrying(step)
 
 
 def ship_order(
@@ -397,6 +283,7 @@ def advance_order(
 def expire_unpaid_orders(
     *,
     uow: OrdersUnitOfWork,
+    gateway: PaymentGateway,
     clock: Clock,
     settings: OrderSettings,
     limit: int | None = None,
@@ -404,10 +291,15 @@ def expire_unpaid_orders(
     """Cancel the placed orders whose payment deadline passed: the periodic sweep.
 
     Each in its own unit of work: canceled with ``payment_expired``, stock
-    released, coupons given back, the waiting payment ended (a prepayment
-    given up, a provider's payment failed locally: the customer never
-    finished it). Records :class:`~commercekit.orders.OrderCanceled`. An
-    order paid meanwhile is left alone.
+    released, coupons and promotion budgets given back, an offline payment
+    ended (a prepayment given up). Records
+    :class:`~commercekit.orders.OrderCanceled`. Then a provider's payment
+    is settled (:func:`settle_payment`): the provider is asked what became
+    of it, and money it holds after all is given back. An order paid
+    meanwhile is left alone (the recovery sweep confirms it). A provider
+    that does not answer for one order does not stop the sweep: that
+    order's settlement is tried again when :func:`settle_payment` or
+    :func:`follow_payment` (with the gateway) runs for it.
 
     Returns:
         The ids of the orders canceled, by deadline.
@@ -415,25 +307,44 @@ def expire_unpaid_orders(
     now = _now_of(clock)
     with uow:
         due = uow.orders.awaiting_payment(now, limit=limit)
-    expired: list[str] = []
-    for order_id in due:
-
-        def change(order: Order, at: datetime) -> Mapping[str, int]:
-            if order.status != OrderStatus.PLACED or (
-                order.payment_id is not None
-                and uow.payments.get(order.payment_id).status in _PAID
-            ):
-                return {}  # paid meanwhile: recover_placements confirms it
-            expired.append(order.order_id)
-            return order.cancel(
-                at=at,
-                reason=CancelReason.PAYMENT_EXPIRED,
-                actor="system",
-                lifecycle=settings.lifecycle,
+    expired = [
+        order_id
+        for order_id in due
+        if _expire(order_id, uow=uow, clock=clock, settings=settings)
+    ]
+    for order_id in expired:
+        try:
+            settle_payment(
+                order_id, uow=uow, gateway=gateway, clock=clock, settings=settings
             )
-
-        _change(order_id, change, uow=uow, clock=clock, ids=None, settings=settings)
+        except ExternalServiceError:
+            logger.warning("order %s expired; its payment is not settled yet", order_id)
     return expired
+
+
+def _expire(
+    order_id: str, *, uow: OrdersUnitOfWork, clock: Clock, settings: OrderSettings
+) -> bool:
+    """Cancel one unpaid order past its deadline; whether it was canceled."""
+    canceled: list[str] = []
+
+    def change(order: Order, at: datetime) -> Mapping[str, int]:
+        canceled.clear()  # a retry after a version conflict starts over
+        if order.status != OrderStatus.PLACED or (
+            order.payment_id is not None
+            and uow.payments.get(order.payment_id).status in _PAID
+        ):
+            return {}  # paid meanwhile: recover_placements confirms it
+        canceled.append(order.order_id)
+        return order.cancel(
+            at=at,
+            reason=CancelReason.PAYMENT_EXPIRED,
+            actor="system",
+            lifecycle=settings.lifecycle,
+        )
+
+    _change(order_id, change, uow=uow, clock=clock, ids=None, settings=settings)
+    return bool(canceled)
 
 
 def recover_placements(
@@ -447,11 +358,13 @@ def recover_placements(
     """Finish placements that stopped between their steps: the recovery sweep.
 
     For each order still placed for longer than ``settings.recovery_grace``
-    (at most ``limit`` of them): a provider's payment still waiting is
-    refreshed (:func:`~commercekit.payments.refresh_payment`: the provider
-    is asked by reference or by the payment's id), and the order follows its
-    payment: confirmed, canceled (declined, or ``payment_lost`` when the
-    provider never got it: stock and coupons go back), or left waiting.
+    whose payment goes through the provider (at most ``limit`` of them, the
+    oldest first): a payment still waiting is refreshed
+    (:func:`~commercekit.payments.refresh_payment`: the provider is asked by
+    reference or by the payment's id), and the order follows its payment:
+    confirmed, canceled (declined, or ``payment_lost`` when the provider
+    never got it: stock and coupons go back), or left waiting. A provider
+    that does not answer about one order does not stop the sweep.
 
     Returns:
         The ids of the orders that moved.
@@ -463,19 +376,27 @@ def recover_placements(
         offset = 0
         while True:
             page = uow.orders.with_status(OrderStatus.PLACED, limit=100, offset=offset)
-            waiting.extend(order for order in page.orders if order.placed_at <= cutoff)
+            waiting.extend(
+                order
+                for order in page.orders
+                if order.placed_at <= cutoff
+                and order.payment_id is not None
+                and order.payment_kind is PaymentMethodKind.GATEWAY
+            )
             if not page.has_more:
                 break
             offset += len(page.orders)
-    waiting.sort(key=lambda order: order.placed_at)
+    waiting.sort(key=lambda order: (order.placed_at, order.order_id))
     moved: list[str] = []
     for order in waiting[:limit]:
-        if order.payment_id is None:
-            continue
-        if _kind(order, settings) is PaymentMethodKind.GATEWAY:
+        assert order.payment_id is not None  # noqa: S101 - filtered above
+        try:
             refresh_payment(order.payment_id, uow=uow, gateway=gateway, clock=clock)
+        except ExternalServiceError:
+            logger.warning("order %s: the provider did not answer", order.order_id)
+            continue
         after, _ = follow_payment(
-            order.order_id, uow=uow, clock=clock, settings=settings
+            order.order_id, uow=uow, clock=clock, settings=settings, gateway=gateway
         )
         if after.status != OrderStatus.PLACED:
             moved.append(order.order_id)

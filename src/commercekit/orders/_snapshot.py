@@ -9,6 +9,7 @@ from commercekit.catalog import LocalizedText
 from commercekit.errors import NotFoundError, UsageError
 from commercekit.orders._model import Order
 from commercekit.orders._values import LegalAcceptance, OrderLine
+from commercekit.payments import PaymentMethodKind
 from commercekit.pricing import PriceBreakdown, PricedLine
 from commercekit.values import CustomerFacts, FrozenMap
 
@@ -63,6 +64,7 @@ def _build_order(
     breakdown: PriceBreakdown,
     customer: CustomerFacts,
     payment_method: str,
+    payment_kind: PaymentMethodKind,
     ships_before_payment: bool,
     acceptance: LegalAcceptance | None,
     coupons: tuple[str, ...],
@@ -93,6 +95,7 @@ def _build_order(
         shipping_method=cart.shipping_method if breakdown.shipping else None,
         shipping=breakdown.shipping,
         payment_method=payment_method,
+        payment_kind=payment_kind,
         ships_before_payment=ships_before_payment,
         payment_due_by=payment_due_by,
         promotions=price.promotions.applied,

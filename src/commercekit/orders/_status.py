@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Final
 
 import attrs
 
 from commercekit.errors import ValidationError
+from commercekit.payments import PaymentStatus
 from commercekit.values import as_utc, identifier
 
 __all__ = [
@@ -17,6 +19,18 @@ __all__ = [
     "OrderTransition",
     "order_status",
 ]
+
+
+_PAID: Final = frozenset(
+    {
+        PaymentStatus.AUTHORIZED,
+        PaymentStatus.PARTIALLY_CAPTURED,
+        PaymentStatus.CAPTURED,
+        PaymentStatus.PARTIALLY_REFUNDED,
+    }
+)
+"""The payment statuses that say the money is held (or was taken, and not all
+of it given back): an order with such a payment is paid, and may ship."""
 
 
 class OrderStatus(enum.StrEnum):

@@ -13,7 +13,7 @@ from commercekit.money import Money, allocate, as_money, from_minor_units
 from commercekit.pricing import Discount, TaxDecision
 from commercekit.values import FrozenMap, Sku, as_utc, identifier, sku
 
-__all__ = ["LegalAcceptance", "OrderId", "OrderLine", "order_id"]
+__all__ = ["LegalAcceptance", "OrderId", "OrderLine", "RefundDue", "order_id"]
 
 OrderId = NewType("OrderId", str)
 """An order's identifier, made by the :class:`~commercekit.ports.IdFactory`."""
@@ -317,3 +317,32 @@ class LegalAcceptance:
     documents: FrozenMap[str, str] = attrs.field(
         factory=FrozenMap, converter=_documents
     )
+
+
+def _refund_key(value: object) -> str:
+    return identifier(value, field="key")
+
+
+def _refund_amount(value: object) -> Money:
+    amount = as_money(value, field="amount")
+    if amount.amount <= 0:
+        msg = f"a refund is more than 0, not {amount}"
+        raise ValidationError(msg, field="amount")
+    return amount
+
+
+@attrs.frozen
+class RefundDue:
+    """A refund an order's cancellation owes the customer, noted before it is sent.
+
+    The order keeps it, so that a refund whose answer was lost is sent again
+    with the same idempotency key (moving the money once) before anything
+    else is settled.
+
+    Args:
+        key: The refund's idempotency key.
+        amount: How much goes back.
+    """
+
+    key: str = attrs.field(converter=_refund_key)
+    amount: Money = attrs.field(converter=_refund_amount)

@@ -331,6 +331,7 @@ def _register_orders(register: Any) -> None:
         (orders.OrderPage, "order_pages"),
         (orders.PlacementResult, "placement_results"),
         (orders.OrderSettings, "order_settings"),
+        (orders.RefundDue, "refunds_due"),
     ):
         register(kind, _lazy(name))
     for event in (

@@ -125,6 +125,7 @@ from commercekit.orders import (
     OrderTransition,
     PlacementOutcome,
     PlacementResult,
+    RefundDue,
     extend_lifecycle,
     order_id,
 )
@@ -317,6 +318,7 @@ __all__ = [
     "promotion_results",
     "promotions",
     "refund_requests",
+    "refunds_due",
     "required_actions",
     "reservations",
     "resolved_prices",
@@ -4131,6 +4133,23 @@ def legal_acceptances() -> st.SearchStrategy[LegalAcceptance]:
         button_label=st.sampled_from(sorted(ORDER_BUTTON_LABELS)).map(_button_label),
         accepted_at=_instants(),
         documents=_LEGAL_DOCUMENTS,
+    )
+
+
+def refunds_due(currency: str | None = None) -> st.SearchStrategy[RefundDue]:
+    """Draw a refund an order noted: its key, and more than 0 going back.
+
+    Args:
+        currency: The refund's currency; any when ``None``.
+    """
+    return st.builds(
+        RefundDue,
+        key=st.builds(
+            "order-{}-refund-{}".format,
+            order_ids(),
+            st.integers(min_value=1, max_value=50),
+        ),
+        amount=money(currency, min_value=Decimal("0.01"), max_value=Decimal(10_000)),
     )
 
 

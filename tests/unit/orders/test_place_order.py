@@ -38,10 +38,13 @@ from commercekit.orders import (
 )
 from commercekit.payments import (
     GatewayUnavailableError,
+    HmacSignatureVerifier,
+    NotificationResult,
     PaymentAuthorized,
     PaymentDeclinedError,
     PaymentStatus,
     TransactionKind,
+    handle_notification,
 )
 from commercekit.pricing import PriceListId
 from commercekit.testing import (
@@ -305,6 +308,7 @@ def test_a_challenge_keeps_the_order_placed_with_its_stock(shop: Shop) -> None:
     assert shop.levels()[WHITE_42] == (10, 1)
     assert shop.cart("cart-1") is not None
     # the customer passes the challenge; the provider says so when asked
+    assert result.payment is not None
     reference = result.payment.provider_reference or ""
     scenario.gateway.complete(reference)
     scenario.clock.advance(timedelta(minutes=20))
@@ -327,23 +331,70 @@ def test_an_unfinished_challenge_expires(shop: Shop) -> None:
     order = scenario.place("cart-1", payment_token="tok_3ds").order
     assert shop.coupon_uses() == uses + 1
     scenario.clock.advance(timedelta(minutes=59))
-    sweep = {
+    sweep: dict[str, Any] = {
         "uow": scenario.new_uow(),
+        "gateway": scenario.gateway,
         "clock": scenario.clock,
         "settings": scenario.settings,
     }
-    assert expire_unpaid_orders(**sweep) == []  # type: ignore[arg-type]
+    assert expire_unpaid_orders(**sweep) == []
     scenario.clock.advance(timedelta(minutes=1))
-    assert expire_unpaid_orders(**sweep) == [order.order_id]  # type: ignore[arg-type]
+    assert expire_unpaid_orders(**sweep) == [order.order_id]
     with scenario.new_uow() as uow:
         stored = uow.orders.get(order.order_id)
         payment = uow.payments.get(stored.payment_id or "")
     assert stored.status == OrderStatus.CANCELED
     assert stored.cancel_reason == CancelReason.PAYMENT_EXPIRED
-    assert payment.status is PaymentStatus.FAILED
+    # the provider still waits for the customer: nothing is failed locally
+    assert payment.status is PaymentStatus.REQUIRES_ACTION
     assert shop.levels()[WHITE_42] == (10, 0)
     assert shop.coupon_uses() == uses
     assert "OrderCanceled" in shop.events()
+
+
+def test_a_challenge_passed_after_expiry_is_voided(shop: Shop) -> None:
+    """The customer finishes 3-D Secure after the order expired: the provider
+    holds the money, the webhook is followed with the gateway, and the hold
+    is voided; the order stays canceled, its stock and coupon released."""
+    scenario = shop.scenario
+    scenario.cart("cart-1", {WHITE_42: 1})
+    result = scenario.place("cart-1", payment_token="tok_3ds")
+    scenario.clock.advance(timedelta(hours=1))
+    expire_unpaid_orders(
+        uow=scenario.new_uow(),
+        gateway=scenario.gateway,
+        clock=scenario.clock,
+        settings=scenario.settings,
+    )
+    reference = result.payment.provider_reference if result.payment else None
+    assert reference is not None
+    scenario.gateway.complete(reference)
+    webhook = scenario.gateway.notification(reference, "authorized")
+    assert (
+        handle_notification(
+            webhook.body,
+            webhook.signature,
+            uow=scenario.new_uow(),
+            verifier=HmacSignatureVerifier(scenario.gateway.webhook_secret),
+            clock=scenario.clock,
+        )
+        is NotificationResult.APPLIED
+    )
+    order, payment = follow_payment(
+        result.order.order_id,
+        uow=scenario.new_uow(),
+        clock=scenario.clock,
+        settings=scenario.settings,
+        gateway=scenario.gateway,
+    )
+    assert order.status == OrderStatus.CANCELED
+    assert payment is not None
+    assert payment.status is PaymentStatus.VOIDED
+    assert [e.kind for e in scenario.gateway.ledger] == [
+        TransactionKind.AUTHORIZATION,
+        TransactionKind.VOID,
+    ]
+    assert shop.levels()[WHITE_42] == (10, 0)
 
 
 def test_a_webhook_confirms_the_order_through_follow_payment(shop: Shop) -> None:
@@ -351,6 +402,7 @@ def test_a_webhook_confirms_the_order_through_follow_payment(shop: Shop) -> None
     scenario.cart("cart-1", {WHITE_42: 1})
     result = scenario.place("cart-1", payment_token="tok_pending")
     assert result.outcome is PlacementOutcome.AWAITING_PAYMENT
+    assert result.payment is not None
     with scenario.new_uow() as uow:
         payment = uow.payments.get(result.payment.payment_id)
         payment.authorize(
@@ -382,6 +434,7 @@ def test_invoice_orders_are_confirmed_at_once_without_the_provider(shop: Shop) -
     result = scenario.place("cart-1")
     assert result.outcome is PlacementOutcome.CONFIRMED
     assert result.order.ships_before_payment
+    assert result.payment is not None
     assert result.payment.status is PaymentStatus.AUTHORIZED
     assert scenario.gateway.calls == []
     assert shop.cart("cart-1") is None
@@ -397,7 +450,10 @@ def test_prepayment_waits_a_week_with_bank_details(shop: Shop) -> None:
     assert result.order.payment_due_by == scenario.clock.now() + timedelta(days=7)
     scenario.clock.advance(timedelta(days=7))
     assert expire_unpaid_orders(
-        uow=scenario.new_uow(), clock=scenario.clock, settings=scenario.settings
+        uow=scenario.new_uow(),
+        gateway=scenario.gateway,
+        clock=scenario.clock,
+        settings=scenario.settings,
     ) == [result.order.order_id]
     assert shop.levels()["BOOK"] == (10, 0)
 

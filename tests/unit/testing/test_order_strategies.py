@@ -41,6 +41,7 @@ from commercekit.orders import (
     OrderTransition,
     PlacementOutcome,
     PlacementResult,
+    RefundDue,
 )
 from commercekit.payments import PaymentMethodKind, PaymentStatus
 from commercekit.ports import DomainEvent
@@ -57,6 +58,7 @@ REGISTERED: list[Any] = [
     OrderPage,
     PlacementResult,
     OrderSettings,
+    RefundDue,
     OrderPlaced,
     OrderStatusChanged,
     OrderConfirmed,
@@ -435,6 +437,7 @@ def test_placement_results_agree_with_their_order_and_payment(
     hands the customer the payment's action; awaiting payment leaves the
     order placed with the payment pending."""
     order, payment = result.order, result.payment
+    assert payment is not None  # the strategy places orders that cost something
     assert payment.order_id == order.order_id
     assert order.payment_id == payment.payment_id
     assert order.payment_status is payment.status
