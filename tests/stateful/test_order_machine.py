@@ -3,7 +3,8 @@
 Hypothesis places orders of random lines (some with the coupon), paid by
 card, by a card that needs 3-D Secure, by a card that is declined, or on
 invoice; pays waiting ones; cancels units, whole orders, ships units, and
-lets the clock run so the sweep expires unpaid orders. A step the rules
+captures what orders cost, and lets the clock run so the sweep expires
+unpaid orders. A step the rules
 refuse (shipping an unpaid order, canceling a shipped unit) must be refused
 with the library's error and change nothing.
 
@@ -16,6 +17,9 @@ After every step these hold, in the words a merchant would use:
 * the stock held for orders is exactly what they still have to ship: for
   each SKU, reserved units equal the active, unshipped units of all orders;
   on hand fell by exactly what shipped;
+* the provider never keeps more than an order costs: what it took and did
+  not give back is at most the amount due, and a canceled order's payment
+  holds and keeps nothing;
 * the coupon is used once per order that holds it and was not canceled;
 * no order moved outside the diagram: every history entry is a move of
   ``OrderLifecycle.moves``, each starts where the one before ended, and the
@@ -54,6 +58,7 @@ from commercekit.orders import (
     OrdersUnitOfWork,
     cancel_order,
     cancel_order_lines,
+    capture_order,
     expire_unpaid_orders,
     recover_placements,
     ship_order,
@@ -234,6 +239,22 @@ class OrderMachine(RuleBasedStateMachine):
         after = step()
         assert after.line(line.key).shipped == line.shipped + units
 
+    @rule(order_id=orders)
+    def capture(self, order_id: str) -> None:
+        """Take the order's amount due from its authorization (at shipment)."""
+        if order_id == "none":
+            return
+        order = self.load(order_id)
+        if order.status not in SHIPPABLE or order.payment_kind != "gateway":
+            return
+        payment = capture_order(
+            order_id,
+            uow=self.scenario.new_uow(),
+            gateway=self.scenario.gateway,
+            clock=self.scenario.clock,
+        )
+        assert payment.captured - payment.refunded <= order.amount_due
+
     @rule(minutes=st.sampled_from([10, 61]))
     def time_passes(self, minutes: int) -> None:
         self.scenario.clock.advance(timedelta(minutes=minutes))
@@ -278,6 +299,25 @@ class OrderMachine(RuleBasedStateMachine):
                 mine = [line for line in units if line.sku == code]
                 assert level.reserved == sum(line.open for line in mine)
                 assert level.on_hand == STOCK - sum(line.shipped for line in mine)
+
+    @invariant()
+    def the_provider_keeps_no_more_than_the_order_costs(self) -> None:
+        """At the provider, no order's payment holds or keeps more than the
+        order's amount due; a canceled order's keeps nothing."""
+        gateway = self.scenario.gateway
+        for order in self.all_orders():
+            if order.payment_id is None or order.payment_kind != "gateway":
+                continue
+            with self.scenario.new_uow() as uow:
+                reference = uow.payments.get(order.payment_id).provider_reference
+            if reference is None:
+                continue
+            kept = gateway.captured(reference) - gateway.refunded(reference)
+            held = gateway.held(reference)
+            assert kept <= order.amount_due
+            if order.status == OrderStatus.CANCELED:
+                assert kept.amount == 0
+                assert held.amount == 0
 
     @invariant()
     def coupon_used_once_per_live_order(self) -> None:
