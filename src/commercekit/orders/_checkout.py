@@ -279,6 +279,16 @@ def _store(
     with uow:
         if uow.orders.by_checkout_token(checkout_token) is not None:
             return None
+        waiting = uow.orders.placed_from_cart(cart.cart_id)
+        if waiting is not None:
+            msg = (
+                f"cart {cart.cart_id} became order {waiting.number}, which awaits "
+                "its payment: let the customer finish it, or cancel it "
+                "(cancel_order) before a new checkout"
+            )
+            raise OrderRuleError(
+                msg, rule="order_awaiting_payment", order_id=waiting.order_id
+            )
         stored_version = uow.carts.get(cart.cart_id).version
         if stored_version != cart.version:
             raise VersionConflictError(
@@ -426,7 +436,10 @@ def place_order(
         CheckoutBlockedError: if the cart's validation found problems;
             nothing was stored.
         OrderRuleError: ``order_button_label`` without the § 312j button,
-            ``unsupported_payment_method``.
+            ``unsupported_payment_method``; ``order_awaiting_payment`` when
+            the cart's earlier order (another checkout token) still waits
+            for its payment; ``order_canceled`` when this checkout's order
+            was canceled.
         PaymentMethodUnavailableError: for a method not offered here.
         InsufficientStockError: if the stock went meanwhile; nothing stored.
         CouponUnavailableError: if a coupon's last use went meanwhile.

@@ -28,7 +28,10 @@ class OrderRuleError(BusinessRuleError):
       line has open;
     * ``order_button_label``: a consumer order without a button that
       names the obligation to pay (§ 312j BGB);
-    * ``unsupported_payment_method``: a method ``place_order`` cannot run.
+    * ``unsupported_payment_method``: a method ``place_order`` cannot run;
+    * ``order_awaiting_payment``: a new checkout of a cart whose order still
+      waits for its payment (finish or cancel that one first);
+    * ``order_canceled``: placing again with the token of a canceled order.
 
     Args:
         message: The rule in words.

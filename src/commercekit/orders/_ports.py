@@ -95,6 +95,13 @@ class OrderRepository(Protocol):
         """The order a checkout token placed, or ``None``."""
         ...
 
+    def placed_from_cart(self, cart_id: str) -> Order | None:
+        """The cart's order that is still placed (awaiting its payment), or ``None``.
+
+        The newest, if there were several. Tracked like :meth:`get`.
+        """
+        ...
+
     def by_number(self, number: str) -> Order:
         """The order with this order number.
 

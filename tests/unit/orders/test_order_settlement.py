@@ -340,3 +340,24 @@ def test_an_extension_that_is_no_whole_machine_is_refused() -> None:
             statuses=["awaiting_approval"],
             moves=[Move("confirm", "placed", "awaiting_approval")],
         )
+
+
+def test_a_cart_waiting_for_a_payment_is_not_ordered_twice(
+    scenario: CheckoutScenario,
+) -> None:
+    """The customer leaves the 3-D Secure page and presses the order button
+    in another tab (a new checkout token): refused while the first order
+    waits; once it is canceled, the new checkout goes through."""
+    scenario.cart("cart-1", {WHITE_42: 1})
+    first = scenario.place("cart-1", token="tab-1", payment_token="tok_3ds").order
+    with pytest.raises(OrderRuleError) as caught:
+        scenario.place("cart-1", token="tab-2")
+    assert caught.value.rule == "order_awaiting_payment"
+    assert caught.value.order_id == first.order_id
+    with scenario.new_uow() as uow:
+        assert uow.stock.level(Sku(WHITE_42)).reserved == 1
+    cancel_order(first.order_id, **ports(scenario))
+    second = scenario.place("cart-1", token="tab-2")
+    assert second.order.status == OrderStatus.CONFIRMED
+    with scenario.new_uow() as uow:
+        assert uow.stock.level(Sku(WHITE_42)).reserved == 1

@@ -105,6 +105,24 @@ class InMemoryOrderRepository(OrderRepository):
             raise NotFoundError(kind="order", key=number)
         return self.get(owner)
 
+    def placed_from_cart(self, cart_id: str) -> Order | None:
+        """The cart's order still placed (awaiting its payment), or ``None``."""
+        code = identifier(cart_id, field="cart_id")
+        found = sorted(
+            (
+                order
+                for _, order in self._uow.rows(_ORDERS)
+                if order.cart_id == code and order.status == OrderStatus.PLACED
+            ),
+            key=_newest_first,
+            reverse=True,
+        )
+        if not found:
+            return None
+        newest: Order = found[0]
+        self._uow.track(newest)
+        return newest
+
     def _page(
         self, keep: Callable[[Order], bool], limit: int, offset: int
     ) -> OrderPage:

@@ -412,6 +412,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             number TEXT NOT NULL UNIQUE,
             checkout_token TEXT NOT NULL UNIQUE,
             customer_id TEXT,
+            cart_id TEXT NOT NULL,
             status TEXT NOT NULL,
             placed_at TEXT NOT NULL,
             payment_due_by TEXT,
@@ -422,6 +423,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX orders_customer ON orders (customer_id, placed_at, order_id)",
             "CREATE INDEX orders_status ON orders (status, placed_at, order_id)",
             "CREATE INDEX orders_placed ON orders (placed_at, order_id)",
+            "CREATE INDEX orders_cart ON orders (cart_id, status)",
             "CREATE INDEX orders_payment_due "
             "ON orders (status, payment_due_by, order_id)",
             # One row per sequence, raised in the transaction that takes a

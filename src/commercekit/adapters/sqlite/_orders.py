@@ -64,6 +64,7 @@ def _columns(order: Order) -> tuple[object, ...]:
         order.number,
         order.checkout_token,
         order.customer_id,
+        order.cart_id,
         str(order.status),
         _text(order.placed_at),
         _optional_text(order.payment_due_by),
@@ -161,8 +162,8 @@ class SQLiteOrderRepository(OrderRepository):
             try:
                 conn.execute(
                     "INSERT INTO orders (order_id, version, number, checkout_token, "
-                    "customer_id, status, placed_at, payment_due_by, data) "
-                    "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
+                    "customer_id, cart_id, status, placed_at, payment_due_by, data) "
+                    "VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (order.order_id, *_columns(order), data),
                 )
             except sqlite3.IntegrityError as exc:
@@ -187,7 +188,7 @@ class SQLiteOrderRepository(OrderRepository):
             try:
                 updated = conn.execute(
                     "UPDATE orders SET version = version + 1, number = ?, "
-                    "checkout_token = ?, customer_id = ?, status = ?, "
+                    "checkout_token = ?, customer_id = ?, cart_id = ?, status = ?, "
                     "placed_at = ?, payment_due_by = ?, data = ? "
                     "WHERE order_id = ? AND version = ?",
                     (*_columns(order), data, order.order_id, order.version),
@@ -250,6 +251,21 @@ class SQLiteOrderRepository(OrderRepository):
             offset=skip,
             limit=size,
         )
+
+    def placed_from_cart(self, cart_id: str) -> Order | None:
+        """The cart's order still placed (awaiting its payment), or ``None``."""
+        code = identifier(cart_id, field="cart_id")
+        with self._storage("read an order from") as conn:
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM orders WHERE cart_id = ? AND status = ? "  # noqa: S608 - ours
+                f"{_NEWEST_FIRST} LIMIT 1",
+                (code, str(OrderStatus.PLACED)),
+            ).fetchone()
+        if row is None:
+            return None
+        order = self._load(*row)
+        self._uow.track(order)
+        return order
 
     def for_customer(
         self, customer_id: str, *, limit: int = 20, offset: int = 0

@@ -169,6 +169,7 @@ def sample_order(
     *,
     number: str | None = None,
     checkout: str | None = None,
+    cart_id: str | None = None,
     customer_id: str | None = "customer-1",
     placed_at: datetime = _T0,
     status: str = OrderStatus.PLACED,
@@ -183,10 +184,10 @@ def sample_order(
     (``customer_id=None``) has an e-mail address, a business customer's
     facts and no billing address.
 
-    ``number`` is ``N-<order_id>`` and the checkout token (``checkout``)
-    is ``token-<order_id>`` unless given. An order whose ``status`` is not
-    ``placed`` has one entry in its history, from ``placed`` (an extended
-    lifecycle's status is plain text).
+    ``number`` is ``N-<order_id>``, the checkout token (``checkout``)
+    ``token-<order_id>`` and the cart ``cart-<order_id>`` unless given. An
+    order whose ``status`` is not ``placed`` has one entry in its history,
+    from ``placed`` (an extended lifecycle's status is plain text).
     """
     guest = customer_id is None
     shipping_address = Address(
@@ -222,7 +223,7 @@ def sample_order(
         order_id=order_id,
         number=number or f"N-{order_id}",
         checkout_token=checkout or f"token-{order_id}",
-        cart_id=f"cart-{order_id}",
+        cart_id=cart_id or f"cart-{order_id}",
         placed_at=placed_at,
         currency="EUR",
         mode=PriceMode.GROSS,
@@ -643,6 +644,39 @@ class OrderRepositoryContract(abc.ABC):
         _same(by_token, self._get(new_uow, "o-1"))
         _same(by_number, self._get(new_uow, "o-2"))
         assert by_token.version == by_number.version == 1
+
+    def test_a_carts_placed_order_is_found(
+        self, new_uow: OrdersUnitOfWorkFactory
+    ) -> None:
+        """A cart's order awaiting its payment is found (the newest).
+
+        Not a canceled one, not another cart's.
+        """
+        self._add(
+            new_uow,
+            sample_order("o-1", cart_id="cart-a", placed_at=_T0),
+            sample_order(
+                "o-2",
+                cart_id="cart-a",
+                placed_at=_T0 + _HOUR,
+                status=OrderStatus.CANCELED,
+            ),
+            sample_order("o-3", cart_id="cart-b", placed_at=_T0 + _HOUR),
+        )
+        with new_uow(None) as uow:
+            found = uow.orders.placed_from_cart("cart-a")
+            assert uow.orders.placed_from_cart("cart-c") is None
+            with pytest.raises(ValidationError):
+                uow.orders.placed_from_cart(" cart-a")
+        assert found is not None
+        assert found.order_id == "o-1"
+        with new_uow(None) as uow:
+            order = uow.orders.get("o-1")
+            order.cancel(at=_T0 + _DAY, reason="customer")
+            uow.orders.save(order)
+            uow.commit()
+        with new_uow(None) as uow:
+            assert uow.orders.placed_from_cart("cart-a") is None
 
     # -- queries ---------------------------------------------------------------------
 
