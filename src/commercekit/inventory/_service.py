@@ -66,6 +66,17 @@ def _released(
     )
 
 
+def _committed(reservation: Reservation, at: datetime) -> StockCommitted:
+    return StockCommitted(
+        reservation_id=reservation.reservation_id,
+        reference=reservation.reference,
+        sku=reservation.sku,
+        location=reservation.location,
+        quantity=reservation.quantity,
+        at=at,
+    )
+
+
 def _targets(
     store: StockStore,
     reference: str | None,
@@ -166,16 +177,7 @@ def commit_stock(
                 continue
             shipped = uow.stock.commit(reservation.reservation_id, at=now)
             committed.append(shipped)
-            events.record(
-                StockCommitted(
-                    reservation_id=shipped.reservation_id,
-                    reference=shipped.reference,
-                    sku=shipped.sku,
-                    location=shipped.location,
-                    quantity=shipped.quantity,
-                    at=now,
-                )
-            )
+            events.record(_committed(shipped, now))
         uow.commit()
     return committed
 

@@ -17,8 +17,6 @@ from datetime import datetime
 from commercekit.errors import ValidationError
 from commercekit.inventory._events import (
     ReleaseReason,
-    StockCommitted,
-    StockReleased,
     StockReserved,
 )
 from commercekit.inventory._model import (
@@ -31,6 +29,7 @@ from commercekit.inventory._model import (
     reservation_id,
 )
 from commercekit.inventory._ports import InventoryUnitOfWork
+from commercekit.inventory._service import _committed, _released
 from commercekit.inventory._service_common import _Events, _recorder
 from commercekit.ports import IdFactory
 from commercekit.values import Sku, sku
@@ -55,29 +54,6 @@ def _units(units: Mapping[str, int] | None) -> dict[Sku, int] | None:
     return wanted
 
 
-def _released(held: Reservation, at: datetime) -> StockReleased:
-    return StockReleased(
-        reservation_id=held.reservation_id,
-        reference=held.reference,
-        sku=held.sku,
-        location=held.location,
-        quantity=held.quantity,
-        reason=ReleaseReason.RELEASED,
-        at=at,
-    )
-
-
-def _committed(held: Reservation, at: datetime) -> StockCommitted:
-    return StockCommitted(
-        reservation_id=held.reservation_id,
-        reference=held.reference,
-        sku=held.sku,
-        location=held.location,
-        quantity=held.quantity,
-        at=at,
-    )
-
-
 def _kind(held: Reservation) -> ReservationKind:
     return ReservationKind.BACKORDER if held.backorder else ReservationKind.STOCK
 
@@ -96,7 +72,7 @@ class _Split:
     def release(self, held: Reservation) -> ReservationId | None:
         if not self.uow.stock.release(held.reservation_id, at=self.at):
             return None
-        self.events.record(_released(held, self.at))
+        self.events.record(_released(held, ReleaseReason.RELEASED, self.at))
         return held.reservation_id
 
     def again(self, held: Reservation, quantity: int) -> Reservation:

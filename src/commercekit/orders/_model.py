@@ -490,19 +490,7 @@ class Order(EventRecorder):
         """
         wanted = _units(units, "units")
         before = self.lines
-        changed = {}
-        for key, count in wanted.items():
-            line = self.line(key)
-            if count > line.open:
-                msg = (
-                    f"line {key} of order {self.order_id} has {line.open} units "
-                    f"to ship, not {count}"
-                )
-                raise OrderRuleError(
-                    msg, rule="nothing_to_ship", order_id=self.order_id
-                )
-            changed[key] = attrs.evolve(line, shipped=line.shipped + count)
-        self.lines = tuple(changed.get(line.key, line) for line in before)
+        self.lines = self._moved(wanted, "shipped", "nothing_to_ship", "to ship")
         try:
             self.fire("ship", at=at, actor=actor, lifecycle=lifecycle)
         except Exception:
@@ -531,6 +519,27 @@ class Order(EventRecorder):
     ) -> None:
         """Close a delivered order."""
         self.fire("complete", at=at, actor=actor, lifecycle=lifecycle)
+
+    def _moved(
+        self, units: Mapping[str, int], field: str, rule: str, open_: str
+    ) -> tuple[OrderLine, ...]:
+        """The lines with ``units`` of their open units counted in ``field``.
+
+        Raises:
+            OrderRuleError: ``rule``, for more units than a line has open.
+            ValidationError: for an unknown line.
+        """
+        changed: dict[str, OrderLine] = {}
+        for key, count in units.items():
+            line = self.line(key)
+            if count > line.open:
+                msg = (
+                    f"line {key} of order {self.order_id} has {line.open} units "
+                    f"{open_}, not {count}"
+                )
+                raise OrderRuleError(msg, rule=rule, order_id=self.order_id)
+            changed[key] = attrs.evolve(line, **{field: getattr(line, field) + count})
+        return tuple(changed.get(line.key, line) for line in self.lines)
 
     def _refuse_shipped(self, what: str) -> None:
         if self.status in {
@@ -635,19 +644,12 @@ class Order(EventRecorder):
                 state=str(self.status),
                 event="cancel",
             )
-        changed = {}
-        for key, count in wanted.items():
-            line = self.line(key)
-            if count > line.open:
-                msg = (
-                    f"line {key} of order {self.order_id} has {line.open} units "
-                    f"open, not {count}: shipped units are returned, not canceled"
-                )
-                raise OrderRuleError(
-                    msg, rule="nothing_to_cancel", order_id=self.order_id
-                )
-            changed[key] = attrs.evolve(line, canceled=line.canceled + count)
-        left = tuple(changed.get(line.key, line) for line in self.lines)
+        left = self._moved(
+            wanted,
+            "canceled",
+            "nothing_to_cancel",
+            "open (shipped units are returned, not canceled)",
+        )
         if not any(line.open for line in left):
             # Nothing open is left: the order's cancel move says where it goes.
             self.cancel(at=at, reason=reason, actor=actor, lifecycle=lifecycle)

@@ -8,11 +8,12 @@ Also the two ways a SQLite adapter turns a fault into a commercekit error:
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import cattrs
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from commercekit.adapters.sqlite._unit_of_work import SQLiteUnitOfWork
 
 __all__: list[str] = []
+
+_A = TypeVar("_A")
 
 
 def _text(value: datetime) -> str:
@@ -67,3 +70,39 @@ def _storage(uow: SQLiteUnitOfWork, action: str) -> Iterator[sqlite3.Connection]
     except sqlite3.Error as exc:
         msg = f"cannot {action} the SQLite database {uow.database.path!r}"
         raise StorageError(f"{msg}: {exc}") from exc
+
+
+def _json(value: object) -> str:
+    """Compact JSON text, as the adapters store documents."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _document(uow: SQLiteUnitOfWork, value: object, what: str) -> str:
+    """An aggregate as its JSON document, without the columns that are the truth.
+
+    Its ``status`` and ``version`` live in columns (indexed, and updated
+    conditionally), so the document leaves them out.
+    """
+    try:
+        data: dict[str, Any] = uow.converter.unstructure(value)
+        data.pop("version", None)
+        data.pop("status", None)
+        return _json(data)
+    except (TypeError, ValueError) as exc:
+        msg = f"{what} cannot be stored as JSON: {exc}"
+        raise StorageError(msg) from exc
+
+
+def _aggregate(uow: SQLiteUnitOfWork, cls: type[_A], data: str, what: str) -> _A:
+    """An aggregate read back from its JSON document (status and version apart).
+
+    The caller sets the status and version from their columns.
+    """
+    with _readable(what):
+        document = json.loads(data)
+        if not isinstance(document, dict):
+            msg = f"expected a JSON object, not {document!r}"
+            raise TypeError(msg)
+        document.pop("status", None)
+        document.pop("version", None)
+        return uow.converter.structure(document, cls)

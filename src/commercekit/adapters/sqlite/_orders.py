@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
@@ -15,8 +14,9 @@ from commercekit.adapters._checks import (
     _check_span,
 )
 from commercekit.adapters.sqlite._columns import (
+    _aggregate,
+    _document,
     _optional_text,
-    _readable,
     _storage,
     _text,
 )
@@ -52,10 +52,6 @@ _UNIQUE: Final = (
     ("checkout_token", "checkout token"),
     ("number", "order number"),
 )
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _columns(order: Order) -> tuple[object, ...]:
@@ -98,24 +94,10 @@ class SQLiteOrderRepository(OrderRepository):
         return _storage(self._uow, action)
 
     def _dump(self, order: Order) -> str:
-        try:
-            data = self._uow.converter.unstructure(order)
-            data.pop("version", None)  # the columns are the truth
-            data.pop("status", None)
-            return _json(data)
-        except (TypeError, ValueError) as exc:
-            msg = f"order {order.order_id!r} cannot be stored as JSON: {exc}"
-            raise StorageError(msg) from exc
+        return _document(self._uow, order, f"order {order.order_id!r}")
 
     def _load(self, version: int, status: str, data: str) -> Order:
-        with _readable("order"):
-            document = json.loads(data)
-            if not isinstance(document, dict):
-                msg = f"expected a JSON object, not {document!r}"
-                raise TypeError(msg)
-            document.pop("status", None)
-            document.pop("version", None)
-            order = self._uow.converter.structure(document, Order)
+        order = _aggregate(self._uow, Order, data, "order")
         # Through the model's converter: a status that is no identifier is a
         # ValidationError; an extended lifecycle's status stays text.
         order.status = status

@@ -18,7 +18,10 @@ from commercekit.adapters._checks import (
     _check_result,
 )
 from commercekit.adapters.sqlite._columns import (
+    _aggregate,
+    _document,
     _instant,
+    _json,
     _optional_text,
     _readable,
     _storage,
@@ -59,10 +62,6 @@ _RECORD = (
 )
 
 
-def _json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
 class SQLitePaymentRepository(PaymentRepository):
     """Payments, their idempotency keys and the notifications seen, in SQLite.
 
@@ -97,24 +96,10 @@ class SQLitePaymentRepository(PaymentRepository):
     # -- payments ------------------------------------------------------------
 
     def _dump(self, payment: Payment) -> str:
-        try:
-            data = self._uow.converter.unstructure(payment)
-            data.pop("version", None)  # the columns are the truth
-            data.pop("status", None)
-            return _json(data)
-        except (TypeError, ValueError) as exc:
-            msg = f"payment {payment.payment_id!r} cannot be stored as JSON: {exc}"
-            raise StorageError(msg) from exc
+        return _document(self._uow, payment, f"payment {payment.payment_id!r}")
 
     def _load(self, version: int, status: str, data: str) -> Payment:
-        with _readable("payment"):
-            document = json.loads(data)
-            if not isinstance(document, dict):
-                msg = f"expected a JSON object, not {document!r}"
-                raise TypeError(msg)
-            document.pop("status", None)
-            document.pop("version", None)
-            payment = self._uow.converter.structure(document, Payment)
+        payment = _aggregate(self._uow, Payment, data, "payment")
         # Through the model's converter: an unknown status is a ValidationError.
         payment.status = status  # type: ignore[assignment]
         payment.version = version
