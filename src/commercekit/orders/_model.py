@@ -634,10 +634,8 @@ class Order(EventRecorder):
         actor = identifier(actor, field="actor")
         wanted = _units(units, "units")
         self._refuse_shipped("canceling units")
-        if (
-            self.status == OrderStatus.CANCELED
-            or self.status in lifecycle.final_statuses
-        ):
+        if "cancel" not in self.allowed_events(lifecycle):
+            # Units cancel only where the lifecycle lets the order cancel.
             raise InvalidTransitionError(
                 aggregate="order",
                 key=self.order_id,

@@ -497,3 +497,22 @@ def test_the_order_repr_hides_personal_data() -> None:
     text = repr(order())
     assert "Erika" not in text
     assert "Heidestraße" not in text
+
+
+def test_units_cancel_only_where_the_lifecycle_lets_the_order_cancel() -> None:
+    """An extension's status without a cancel move (a B2B order being
+    packed under a fixed contract) refuses canceling units too."""
+    packing = extend_lifecycle(
+        "Packing",
+        statuses=["packing"],
+        moves=[
+            Move("pack", "confirmed", "packing"),
+            Move("ship", "packing", "shipped", cond="all_shipped"),
+            Move("ship", "packing", "partially_shipped"),
+        ],
+    )
+    subject = paid(order())
+    subject.fire("pack", at=T1, actor="warehouse", lifecycle=packing)
+    with pytest.raises(InvalidTransitionError):
+        subject.cancel_lines({"BOOK": 1}, at=T1, reason="customer", lifecycle=packing)
+    assert subject.line("BOOK").canceled == 0

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from commercekit.adapters.memory import InMemoryStore, InMemoryUnitOfWork
@@ -35,6 +36,8 @@ from commercekit.orders import (
 from commercekit.payments import (
     CardDataError,
     GatewayUnavailableError,
+    PaymentMethod,
+    PaymentMethods,
     PaymentStatus,
     TransactionKind,
 )
@@ -361,3 +364,36 @@ def test_a_cart_waiting_for_a_payment_is_not_ordered_twice(
     assert second.order.status == OrderStatus.CONFIRMED
     with scenario.new_uow() as uow:
         assert uow.stock.level(Sku(WHITE_42)).reserved == 1
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        PaymentMethod(
+            code="cod",
+            name="Nachnahme",
+            kind="cash_on_delivery",
+            currencies=["EUR"],
+            fee=money("5.00", "EUR"),
+        ),
+        PaymentMethod(
+            code="gift", name="Gutschein", kind="store_credit", currencies=["EUR"]
+        ),
+    ],
+    ids=["with a fee", "store credit"],
+)
+def test_a_method_checkout_cannot_run_is_refused_before_anything_is_stored(
+    scenario: CheckoutScenario, method: PaymentMethod
+) -> None:
+    """A method fee is not on the order's breakdown, and store credit pays
+    part of an order (split tender), not a whole one: checkout refuses both
+    with the rule, and stores, reserves and redeems nothing."""
+    methods = PaymentMethods([*scenario.settings.payment_methods.methods, method])
+    scenario.settings = attrs.evolve(scenario.settings, payment_methods=methods)
+    scenario.cart("cart-1", {WHITE_42: 1}, payment_method=method.code)
+    with pytest.raises(OrderRuleError) as caught:
+        scenario.place("cart-1")
+    assert caught.value.rule == "unsupported_payment_method"
+    with scenario.new_uow() as uow:
+        assert uow.orders.by_checkout_token("token-cart-1") is None
+        assert uow.stock.level(Sku(WHITE_42)).reserved == 0
