@@ -252,6 +252,7 @@ class OrderMachine(RuleBasedStateMachine):
             uow=self.scenario.new_uow(),
             gateway=self.scenario.gateway,
             clock=self.scenario.clock,
+            settings=self.scenario.settings,
         )
         assert payment.captured - payment.refunded <= order.amount_due
 

@@ -252,10 +252,13 @@ def _applied_coupons(checked: _Checked) -> tuple[str, ...]:
 
 def _spend_budgets(uow: OrdersUnitOfWork, order: Order) -> None:
     """Count what each budgeted promotion gave the order against its budget."""
+    spent: list[str] = []
     for applied in order.promotions:
         stored = uow.promotions.get(applied.promotion_id).promotion
         if applied.amount.amount and stored.budget is not None:
             uow.promotions.record_spent(applied.promotion_id, applied.amount)
+            spent.append(applied.promotion_id)
+    order.budgets = tuple(spent)
 
 
 def _store(
@@ -435,6 +438,8 @@ def place_order(
     Raises:
         CheckoutBlockedError: if the cart's validation found problems;
             nothing was stored.
+        PromotionBudgetExceededError: if a promotion's budget ran out
+            since the price was frozen; nothing stored.
         OrderRuleError: ``order_button_label`` without the § 312j button,
             ``unsupported_payment_method``; ``order_awaiting_payment`` when
             the cart's earlier order (another checkout token) still waits
@@ -509,7 +514,12 @@ def place_order(
                 metadata=metadata,
             )
     order, payment = follow_payment(
-        order.order_id, uow=uow, clock=clock, settings=settings, actor="system"
+        order.order_id,
+        uow=uow,
+        clock=clock,
+        settings=settings,
+        gateway=gateway,
+        actor="system",
     )
     return _result(order, payment)
 

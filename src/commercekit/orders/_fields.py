@@ -196,3 +196,8 @@ def _units(value: Mapping[str, int], field: str) -> dict[str, int]:
             raise ValidationError(msg, field=field)
         units[identifier(key, field=field)] = count
     return units
+
+
+def _budgets(value: object) -> tuple[str, ...]:
+    items = _items(value, str, "budgets")
+    return tuple(identifier(item, field="budgets") for item in items)

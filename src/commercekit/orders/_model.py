@@ -20,6 +20,7 @@ from commercekit.orders._events import (
     OrderStatusChanged,
 )
 from commercekit.orders._fields import (
+    _budgets,
     _cart_id,
     _checkout_token,
     _coupons,
@@ -133,6 +134,8 @@ class Order(EventRecorder):
         refunds: The refunds its cancellations owe, each noted before the
             provider is asked, so a settlement that lost its answer is
             finished, with its key, before the next.
+        budgets: The promotions whose budget the order spent (what each gave
+            it), given back when the whole order is canceled.
         status: Its lifecycle status.
         cancel_reason: Why it was canceled, once it was.
         history: Its lifecycle's moves, oldest first.
@@ -192,6 +195,7 @@ class Order(EventRecorder):
     )
     cash_rounding_minor: int = attrs.field(default=0, validator=_minor)
     refunds: tuple[RefundDue, ...] = attrs.field(default=(), converter=_refunds)
+    budgets: tuple[str, ...] = attrs.field(default=(), converter=_budgets)
     status: str = attrs.field(default=OrderStatus.PLACED, converter=order_status)
     cancel_reason: str | None = attrs.field(default=None, converter=_reason_text)
     history: tuple[OrderTransition, ...] = attrs.field(default=(), converter=_history)
@@ -418,9 +422,13 @@ class Order(EventRecorder):
             lifecycle=lifecycle,
         )
 
-    def note_refund(self, amount: Money) -> RefundDue:
-        """Note a refund the order owes, with its key, before the provider is asked."""
-        due = RefundDue(f"order-{self.order_id}-refund-{len(self.refunds) + 1}", amount)
+    def note_refund(self, amount: Money, *, offline: bool = False) -> RefundDue:
+        """Note a refund the order owes, with its key, before it is sent.
+
+        An ``offline`` refund is one the merchant pays outside the provider.
+        """
+        key = f"order-{self.order_id}-refund-{len(self.refunds) + 1}"
+        due = RefundDue(key, amount, offline=offline)
         self.refunds = (*self.refunds, due)
         return due
 

@@ -72,9 +72,12 @@ def _give_back(
         for code in order.coupons:
             uow.coupons.release(code, order.order_id)
         for applied in order.promotions:
-            spent = uow.promotions.spent(applied.promotion_id)
-            if applied.amount.amount and spent is not None and spent >= applied.amount:
+            if applied.promotion_id not in order.budgets:
+                continue  # it spent no budget at placement
+            try:
                 uow.promotions.record_spent(applied.promotion_id, -applied.amount)
+            except NotFoundError:
+                continue  # the promotion is gone, and its budget with it
         return
     units = _sku_units(order, canceled)
     if units:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TypeVar
 
-from commercekit.errors import ExternalServiceError, VersionConflictError
+from commercekit.errors import CommerceError, VersionConflictError
 from commercekit.inventory import commit_stock_in
 from commercekit.orders._model import Order
 from commercekit.orders._payment import (
@@ -30,7 +30,7 @@ from commercekit.orders._settle import (
     follow_payment,
     settle_payment,
 )
-from commercekit.orders._status import _PAID, CancelReason, OrderStatus
+from commercekit.orders._status import CancelReason, OrderStatus
 from commercekit.payments import (
     PaymentGateway,
     PaymentMethodKind,
@@ -162,6 +162,8 @@ def cancel_order_lines(
     Raises:
         OrderRuleError: ``nothing_to_cancel``, ``shipped_orders_are_returned``.
         GatewayUnavailableError: if the provider did not answer the refund.
+        PaymentError: if the provider refused the refund (the units are
+            canceled; the refund is noted on the order).
         InvalidTransitionError: for a canceled or completed order.
         ValidationError: for an unknown line or bad units.
         NotFoundError: for an unknown order.
@@ -290,16 +292,18 @@ def expire_unpaid_orders(
 ) -> list[str]:
     """Cancel the placed orders whose payment deadline passed: the periodic sweep.
 
-    Each in its own unit of work: canceled with ``payment_expired``, stock
-    released, coupons and promotion budgets given back, an offline payment
-    ended (a prepayment given up). Records
-    :class:`~commercekit.orders.OrderCanceled`. Then a provider's payment
-    is settled (:func:`settle_payment`): the provider is asked what became
-    of it, and money it holds after all is given back. An order paid
-    meanwhile is left alone (the recovery sweep confirms it). A provider
-    that does not answer for one order does not stop the sweep: that
-    order's settlement is tried again when :func:`settle_payment` or
-    :func:`follow_payment` (with the gateway) runs for it.
+    For each, the provider is asked first what became of a provider's
+    payment (:func:`~commercekit.payments.refresh_payment`): one the
+    customer finished after all (its webhook lost) confirms the order
+    instead. Otherwise, in one unit of work, the order is canceled with
+    ``payment_expired``, its stock released, coupons and promotion budgets
+    given back, an offline payment ended (a prepayment given up; money that
+    came in toward it noted as an offline refund); then
+    :func:`settle_payment` gives back what the provider holds for it. Records
+    :class:`~commercekit.orders.OrderCanceled`. An order whose provider does
+    not answer stays placed and is tried again by the next sweep; errors
+    of one order are logged on ``commercekit.orders`` and do not stop the
+    others.
 
     Returns:
         The ids of the orders canceled, by deadline.
@@ -307,34 +311,50 @@ def expire_unpaid_orders(
     now = _now_of(clock)
     with uow:
         due = uow.orders.awaiting_payment(now, limit=limit)
-    expired = [
-        order_id
-        for order_id in due
-        if _expire(order_id, uow=uow, clock=clock, settings=settings)
-    ]
-    for order_id in expired:
+    expired: list[str] = []
+    for order_id in due:
         try:
-            settle_payment(
+            if _expire(
                 order_id, uow=uow, gateway=gateway, clock=clock, settings=settings
+            ):
+                expired.append(order_id)
+                settle_payment(
+                    order_id, uow=uow, gateway=gateway, clock=clock, settings=settings
+                )
+        except CommerceError:
+            logger.exception(
+                "expiring order %s failed; the next sweep tries again", order_id
             )
-        except ExternalServiceError:
-            logger.warning("order %s expired; its payment is not settled yet", order_id)
     return expired
 
 
 def _expire(
-    order_id: str, *, uow: OrdersUnitOfWork, clock: Clock, settings: OrderSettings
+    order_id: str,
+    *,
+    uow: OrdersUnitOfWork,
+    gateway: PaymentGateway,
+    clock: Clock,
+    settings: OrderSettings,
 ) -> bool:
     """Cancel one unpaid order past its deadline; whether it was canceled."""
+    with uow:
+        order = uow.orders.get(order_id)
+    if order.status != OrderStatus.PLACED:
+        return False
+    if order.payment_id is not None and order.payment_kind is PaymentMethodKind.GATEWAY:
+        with uow:
+            known = uow.payments.get(order.payment_id).provider_reference is not None
+        if known:  # never "not received": a retried checkout may be on its way
+            refresh_payment(order.payment_id, uow=uow, gateway=gateway, clock=clock)
+    followed, _ = follow_payment(order_id, uow=uow, clock=clock, settings=settings)
+    if followed.status != OrderStatus.PLACED:
+        return False  # paid after all (confirmed), or declined meanwhile
     canceled: list[str] = []
 
     def change(order: Order, at: datetime) -> Mapping[str, int]:
         canceled.clear()  # a retry after a version conflict starts over
-        if order.status != OrderStatus.PLACED or (
-            order.payment_id is not None
-            and uow.payments.get(order.payment_id).status in _PAID
-        ):
-            return {}  # paid meanwhile: recover_placements confirms it
+        if order.status != OrderStatus.PLACED:
+            return {}
         canceled.append(order.order_id)
         return order.cancel(
             at=at,
@@ -357,14 +377,16 @@ def recover_placements(
 ) -> list[str]:
     """Finish placements that stopped between their steps: the recovery sweep.
 
-    For each order still placed for longer than ``settings.recovery_grace``
-    whose payment goes through the provider (at most ``limit`` of them, the
-    oldest first): a payment still waiting is refreshed
-    (:func:`~commercekit.payments.refresh_payment`: the provider is asked by
-    reference or by the payment's id), and the order follows its payment:
-    confirmed, canceled (declined, or ``payment_lost`` when the provider
-    never got it: stock and coupons go back), or left waiting. A provider
-    that does not answer about one order does not stop the sweep.
+    For each order still placed for longer than ``settings.recovery_grace``:
+    a provider's payment still waiting is refreshed (at most ``limit`` of
+    them, the oldest first; the provider is asked by reference or by the
+    payment's id, :func:`~commercekit.payments.refresh_payment`), and every
+    such order follows its payment (:func:`follow_payment`): confirmed,
+    canceled (declined, or ``payment_lost`` when the provider never got
+    it: stock and coupons go back), or left waiting. An offline payment
+    recorded without its order being told (a bank transfer, then a crash)
+    is followed too. Errors of one order are logged on
+    ``commercekit.orders`` and do not stop the others.
 
     Returns:
         The ids of the orders that moved.
@@ -379,25 +401,29 @@ def recover_placements(
             waiting.extend(
                 order
                 for order in page.orders
-                if order.placed_at <= cutoff
-                and order.payment_id is not None
-                and order.payment_kind is PaymentMethodKind.GATEWAY
+                if order.placed_at <= cutoff and order.payment_id is not None
             )
             if not page.has_more:
                 break
             offset += len(page.orders)
     waiting.sort(key=lambda order: (order.placed_at, order.order_id))
+    asked = 0
     moved: list[str] = []
-    for order in waiting[:limit]:
-        assert order.payment_id is not None  # noqa: S101 - filtered above
-        try:
-            refresh_payment(order.payment_id, uow=uow, gateway=gateway, clock=clock)
-        except ExternalServiceError:
-            logger.warning("order %s: the provider did not answer", order.order_id)
+    for order in waiting:
+        through_provider = order.payment_kind is PaymentMethodKind.GATEWAY
+        if through_provider and asked >= limit:
             continue
-        after, _ = follow_payment(
-            order.order_id, uow=uow, clock=clock, settings=settings, gateway=gateway
-        )
+        try:
+            if through_provider:
+                asked += 1
+                assert order.payment_id is not None  # noqa: S101 - filtered above
+                refresh_payment(order.payment_id, uow=uow, gateway=gateway, clock=clock)
+            after, _ = follow_payment(
+                order.order_id, uow=uow, clock=clock, settings=settings, gateway=gateway
+            )
+        except CommerceError:
+            logger.exception("recovering order %s failed", order.order_id)
+            continue
         if after.status != OrderStatus.PLACED:
             moved.append(order.order_id)
     return moved

@@ -8,6 +8,7 @@ order (void, refund) at the provider, outside any transaction;
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Final
 
@@ -25,10 +26,14 @@ from commercekit.orders._settings import OrderSettings
 from commercekit.orders._status import _PAID, OrderStatus
 from commercekit.orders._values import RefundDue
 from commercekit.payments import (
+    IdempotencyKeyReusedError,
     Payment,
+    PaymentAmountError,
+    PaymentError,
     PaymentGateway,
     PaymentMethodKind,
     PaymentStatus,
+    TransactionKind,
     cancel_prepayment,
     capture_payment,
     refresh_payment,
@@ -49,23 +54,35 @@ def _reload(order_id: str, uow: OrdersUnitOfWork) -> Order:
 
 
 def _settle_locally(order: Order, uow: OrdersUnitOfWork, at: datetime) -> None:
-    """End an offline payment of a canceled order in the same transaction.
+    """Bring an offline payment in line with its order, in the same transaction.
 
-    A provider's payment is not touched here: whether the provider holds
-    money for it is the provider's to say (:func:`settle_payment` asks).
+    A canceled order's invoice or cash-on-delivery payment is voided, its
+    prepayment given up. Money the customer paid that the order no longer
+    costs (a transfer toward a canceled prepayment, a paid invoice whose
+    lines were canceled) is noted on the order as an offline
+    :class:`RefundDue` for the merchant to pay back. A provider's payment is
+    not touched here: whether the provider holds money for it is the
+    provider's to say (:func:`settle_payment` asks).
     """
-    if order.status != OrderStatus.CANCELED or order.payment_id is None:
-        return
-    kind = order.payment_kind
-    if kind is PaymentMethodKind.GATEWAY:
+    if order.payment_id is None or order.payment_kind is PaymentMethodKind.GATEWAY:
         return
     payment = uow.payments.get(order.payment_id)
-    if kind is PaymentMethodKind.PREPAYMENT and payment.status in _WAITING:
-        cancel_prepayment(payment, at=at)
-    elif payment.status is PaymentStatus.AUTHORIZED:
+    canceled = order.status == OrderStatus.CANCELED
+    received = zero(order.currency)
+    if (
+        canceled
+        and order.payment_kind is PaymentMethodKind.PREPAYMENT
+        and (payment.status in _WAITING)
+    ):
+        received = cancel_prepayment(payment, at=at)
+    elif canceled and payment.status is PaymentStatus.AUTHORIZED:
         payment.void(at=at)
-    else:
-        return
+    noted = sum(
+        (due.amount for due in order.refunds if due.offline), zero(order.currency)
+    )
+    kept = payment.captured - payment.refunded + received - noted
+    if kept > order.amount_due:
+        order.note_refund(kept - order.amount_due, offline=True)
     uow.payments.save(payment)
     order.record_payment(payment.payment_id, payment.status)
 
@@ -172,9 +189,13 @@ def _finish_refunds(
 ) -> Payment:
     """Send again every noted refund that has no answer yet, with its key."""
     for due in order.refunds:
+        if due.offline:
+            continue
         with uow:
             record = uow.payments.recall(due.key)
-        if record is None or record.result is None:
+        if record is not None and record.result is not None:
+            continue  # answered
+        try:
             payment = refund_payment(
                 payment.payment_id,
                 due.amount,
@@ -184,27 +205,47 @@ def _finish_refunds(
                 clock=clock,
                 reason=_REASON,
             )
+        except PaymentAmountError:
+            if record is not None:
+                raise
+            # Noted, never sent (a crash), and no longer possible as noted
+            # (money went back another way, a dispute holds it): the refund
+            # worked out below replaces it.
+            continue
     return payment
 
 
-def _note_refund(order: Order, back: Money, uow: OrdersUnitOfWork) -> RefundDue:
-    """Note a refund on the order as it was read.
+def _pending(uow: OrdersUnitOfWork, order: Order) -> Money:
+    """What the order's noted refunds still owe: those without an answer yet."""
+    owed = zero(order.currency)
+    for due in order.refunds:
+        if due.offline:
+            continue
+        record = uow.payments.recall(due.key)
+        if record is None or record.result is None:
+            owed += due.amount
+    return owed
 
-    Raises:
-        VersionConflictError: if someone changed the order since (another
-            settlement may have noted the same refund): read it again.
+
+def _note_refund(order_id: str, uow: OrdersUnitOfWork) -> RefundDue | None:
+    """Note the refund the order's payment owes now, in one transaction.
+
+    What was taken, the refunds noted and not yet answered, and the amount
+    due are all read in the transaction that notes the refund, so two
+    settlements at once note it once (the second sees the first's note).
+    ``None`` when nothing is owed.
     """
     with uow:
-        stored = uow.orders.get(order.order_id)
-        if stored.version != order.version:
-            raise VersionConflictError(
-                kind="order",
-                key=order.order_id,
-                expected_version=order.version,
-                actual_version=stored.version,
-            )
-        due = stored.note_refund(back)
-        uow.orders.save(stored)
+        order = uow.orders.get(order_id)
+        assert order.payment_id is not None  # noqa: S101 - the caller checked
+        payment = uow.payments.get(order.payment_id)
+        pending = _pending(uow, order)
+        kept = payment.captured - payment.refunded - pending
+        back = min(kept - order.amount_due, payment.refundable - pending)
+        if back <= zero(order.currency):
+            return None
+        due = order.note_refund(back)
+        uow.orders.save(order)
         uow.commit()
     return due
 
@@ -220,7 +261,7 @@ def settle_payment(
     """Bring a provider's payment in line with what the order still costs.
 
     * A canceled order whose payment still waits (3-D Secure, pending): the
-      provider is asked what became of it
+      provider is asked what became of it, by its reference
       (:func:`~commercekit.payments.refresh_payment`).
     * Refunds noted before and not answered are sent again with their keys.
     * A canceled order whose payment is authorized: the authorization is
@@ -245,49 +286,48 @@ def settle_payment(
         PaymentError: if the provider refused.
     """
     del settings  # the order knows its method's kind; kept for a uniform call
-    for attempt in range(_RETRIES):
-        with uow:
-            order = uow.orders.get(order_id)
-            if order.payment_id is None:
-                return None
-            payment = uow.payments.get(order.payment_id)
-        if order.payment_kind is not PaymentMethodKind.GATEWAY:
-            return payment
-        canceled = order.status == OrderStatus.CANCELED
-        if canceled and payment.status in _WAITING:
-            payment = refresh_payment(
-                payment.payment_id, uow=uow, gateway=gateway, clock=clock
-            )
-        payment = _finish_refunds(order, payment, uow=uow, gateway=gateway, clock=clock)
-        if canceled and payment.status is PaymentStatus.AUTHORIZED:
-            payment = void_payment(
-                payment.payment_id,
-                idempotency_key=_payment_key(order.order_id, "void"),
-                uow=uow,
-                gateway=gateway,
-                clock=clock,
-            )
-        held = payment.captured - payment.refunded
-        back = min(held - order.amount_due, payment.refundable)
-        if back > zero(order.currency):
-            try:
-                due = _note_refund(order, back, uow)
-            except VersionConflictError:
-                if attempt == _RETRIES - 1:
-                    raise
-                continue  # another settlement may have noted it: look again
-            payment = refund_payment(
-                payment.payment_id,
-                due.amount,
-                idempotency_key=due.key,
-                uow=uow,
-                gateway=gateway,
-                clock=clock,
-                reason=_REASON,
-            )
-        _record(order_id, payment, uow)
+    order, payment = _read(order_id, uow)
+    if payment is None or order.payment_kind is not PaymentMethodKind.GATEWAY:
         return payment
-    raise AssertionError  # pragma: no cover - the loop returns or raises
+    canceled = order.status == OrderStatus.CANCELED
+    known = payment.provider_reference is not None
+    if canceled and payment.status in _WAITING and known:
+        # Asked by its reference only: a payment the provider has not
+        # answered yet may still be on its way (a retried checkout), and
+        # "never received" is the recovery sweep's to conclude.
+        refresh_payment(payment.payment_id, uow=uow, gateway=gateway, clock=clock)
+    _finish_refunds(order, payment, uow=uow, gateway=gateway, clock=clock)
+    order, payment = _read(order_id, uow)
+    assert payment is not None  # noqa: S101 - read above
+    if canceled and payment.status is PaymentStatus.AUTHORIZED:
+        payment = void_payment(
+            payment.payment_id,
+            idempotency_key=_payment_key(order.order_id, "void"),
+            uow=uow,
+            gateway=gateway,
+            clock=clock,
+        )
+    due = _note_refund(order_id, uow)
+    if due is not None:
+        payment = refund_payment(
+            payment.payment_id,
+            due.amount,
+            idempotency_key=due.key,
+            uow=uow,
+            gateway=gateway,
+            clock=clock,
+            reason=_REASON,
+        )
+    _record(order_id, payment, uow)
+    return payment
+
+
+def _read(order_id: str, uow: OrdersUnitOfWork) -> tuple[Order, Payment | None]:
+    with uow:
+        order = uow.orders.get(order_id)
+        if order.payment_id is None:
+            return order, None
+        return order, uow.payments.get(order.payment_id)
 
 
 def capture_order(
@@ -296,14 +336,18 @@ def capture_order(
     uow: OrdersUnitOfWork,
     gateway: PaymentGateway,
     clock: Clock,
+    settings: OrderSettings,
 ) -> Payment:
     """Capture what the order still costs of its authorization, never more.
 
     Takes ``amount_due - (captured - refunded)``, at most what the
-    authorization has left, with a key derived from the order, what was
-    taken so far and the amount (a retry after a timeout sends the same): a
-    canceled line's share is never captured (the authorization was made for
-    the whole order). Call it when the goods ship.
+    authorization has left: a canceled line's share is never captured (the
+    authorization was made for the whole order). Call it when the goods
+    ship. Captures are keyed ``order-<id>-capture-<n>``, the n-th of the
+    payment: a capture whose answer was lost is sent again with its key and
+    amount before a new one is worked out, so it is taken once. A cancel
+    that came in meanwhile is settled after it (:func:`settle_payment`
+    refunds what was taken above the amount due).
 
     Returns:
         The payment after it (unchanged if nothing is left to capture).
@@ -314,27 +358,43 @@ def capture_order(
         PaymentError: if the provider refused, or for an order without a
             payment.
     """
-    with uow:
-        order = uow.orders.get(order_id)
-        if order.payment_id is None:
-            from commercekit.payments import PaymentError  # noqa: PLC0415
-
-            msg = f"order {order_id} has no payment to capture"
-            raise PaymentError(msg)
-        payment = uow.payments.get(order.payment_id)
-    taken = payment.captured - payment.refunded
-    wanted = min(order.amount_due - taken, payment.capturable)
-    if wanted <= zero(order.currency):
-        return payment
-    payment = capture_payment(
-        payment.payment_id,
-        wanted,
-        idempotency_key=_payment_key(
-            order.order_id, "capture", taken.amount, wanted.amount
-        ),
-        uow=uow,
-        gateway=gateway,
-        clock=clock,
-    )
+    order, payment = _read(order_id, uow)
+    if payment is None:
+        msg = f"order {order_id} has no payment to capture"
+        raise PaymentError(msg)
+    for _ in range(_RETRIES):
+        done = sum(
+            1 for entry in payment.transactions if entry.kind is TransactionKind.CAPTURE
+        )
+        key = _payment_key(order.order_id, "capture", done + 1)
+        with uow:
+            started = uow.payments.recall(key)
+        if started is not None and started.result is None and started.amount:
+            # a capture whose answer was lost: finish it as it was asked
+            wanted = started.amount
+        else:
+            taken = payment.captured - payment.refunded
+            wanted = min(order.amount_due - taken, payment.capturable)
+            if wanted <= zero(order.currency):
+                break
+        # IdempotencyKeyReusedError: another capture took the key first;
+        # read again, and go on.
+        with contextlib.suppress(IdempotencyKeyReusedError):
+            capture_payment(
+                payment.payment_id,
+                wanted,
+                idempotency_key=key,
+                uow=uow,
+                gateway=gateway,
+                clock=clock,
+            )
+        order, read = _read(order_id, uow)
+        assert read is not None  # noqa: S101 - it has one
+        payment = read
+        if started is None or started.result is not None:
+            break
     _record(order_id, payment, uow)
-    return payment
+    settled = settle_payment(
+        order_id, uow=uow, gateway=gateway, clock=clock, settings=settings
+    )
+    return settled or payment

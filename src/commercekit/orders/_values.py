@@ -337,12 +337,16 @@ class RefundDue:
 
     The order keeps it, so that a refund whose answer was lost is sent again
     with the same idempotency key (moving the money once) before anything
-    else is settled.
+    else is settled. An offline refund (a prepayment's transfer, sent back
+    by the merchant's bank) is noted for the merchant to pay; nothing sends
+    it.
 
     Args:
-        key: The refund's idempotency key.
+        key: The refund's idempotency key (or reference, offline).
         amount: How much goes back.
+        offline: Whether the merchant pays it outside the provider.
     """
 
     key: str = attrs.field(converter=_refund_key)
     amount: Money = attrs.field(converter=_refund_amount)
+    offline: bool = attrs.field(default=False, validator=_flag)

@@ -99,6 +99,7 @@ def captured_order(scenario: CheckoutScenario, lines: dict[str, int]) -> Order:
         uow=scenario.new_uow(),
         gateway=scenario.gateway,
         clock=scenario.clock,
+        settings=scenario.settings,
     )
     return load(scenario, order.order_id)
 
@@ -155,6 +156,7 @@ def test_capture_takes_no_more_than_the_order_costs(scenario: CheckoutScenario) 
         uow=scenario.new_uow(),
         gateway=scenario.gateway,
         clock=scenario.clock,
+        settings=scenario.settings,
     )
     assert payment.captured == eur("184.85")
     assert load(scenario, order.order_id).payment_status is (
@@ -165,6 +167,7 @@ def test_capture_takes_no_more_than_the_order_costs(scenario: CheckoutScenario) 
         uow=scenario.new_uow(),
         gateway=scenario.gateway,
         clock=scenario.clock,
+        settings=scenario.settings,
     )
     assert again.captured == eur("184.85")
 
