@@ -12,7 +12,7 @@ from commercekit.orders._model import Order
 from commercekit.orders._ports import OrdersUnitOfWork
 from commercekit.orders._settings import OrderSettings
 from commercekit.orders._status import _PAID, CancelReason, OrderStatus
-from commercekit.payments import PAYMENT_NEVER_SENT, Payment, PaymentStatus
+from commercekit.payments import Payment, PaymentStatus
 from commercekit.ports import Clock, IdFactory
 from commercekit.values import as_utc
 
@@ -86,8 +86,6 @@ def _give_back(
 
 def _cancel_reason(payment: Payment) -> str:
     if payment.status is PaymentStatus.FAILED:
-        if payment.decline_code == PAYMENT_NEVER_SENT:
-            return CancelReason.PAYMENT_LOST
         return CancelReason.PAYMENT_DECLINED
     return CancelReason.PAYMENT_EXPIRED
 

@@ -34,6 +34,7 @@ from commercekit.orders._status import CancelReason, OrderStatus
 from commercekit.payments import (
     PaymentGateway,
     PaymentMethodKind,
+    PaymentStatus,
     refresh_payment,
 )
 from commercekit.ports import Clock, IdFactory
@@ -367,6 +368,29 @@ def _expire(
     return bool(canceled)
 
 
+def _lose(
+    order_id: str, *, uow: OrdersUnitOfWork, clock: Clock, settings: OrderSettings
+) -> Order:
+    """Cancel a placed order whose payment never reached the provider.
+
+    The payment stays pending: should the request arrive after all (a
+    retried checkout), its approval is taken, and the hold voided when the
+    order follows it (:func:`follow_payment` with the gateway).
+    """
+
+    def change(order: Order, at: datetime) -> Mapping[str, int]:
+        if order.status != OrderStatus.PLACED:
+            return {}
+        return order.cancel(
+            at=at,
+            reason=CancelReason.PAYMENT_LOST,
+            actor="system",
+            lifecycle=settings.lifecycle,
+        )
+
+    return _change(order_id, change, uow=uow, clock=clock, ids=None, settings=settings)
+
+
 def recover_placements(
     *,
     uow: OrdersUnitOfWork,
@@ -414,13 +438,27 @@ def recover_placements(
         if through_provider and asked >= limit:
             continue
         try:
+            lost = False
             if through_provider:
                 asked += 1
                 assert order.payment_id is not None  # noqa: S101 - filtered above
-                refresh_payment(order.payment_id, uow=uow, gateway=gateway, clock=clock)
-            after, _ = follow_payment(
-                order.order_id, uow=uow, clock=clock, settings=settings, gateway=gateway
-            )
+                payment = refresh_payment(
+                    order.payment_id, uow=uow, gateway=gateway, clock=clock
+                )
+                lost = (
+                    payment.status is PaymentStatus.PENDING
+                    and payment.provider_reference is None
+                )
+            if lost:
+                after = _lose(order.order_id, uow=uow, clock=clock, settings=settings)
+            else:
+                after, _ = follow_payment(
+                    order.order_id,
+                    uow=uow,
+                    clock=clock,
+                    settings=settings,
+                    gateway=gateway,
+                )
         except CommerceError:
             logger.exception("recovering order %s failed", order.order_id)
             continue

@@ -114,7 +114,7 @@ from commercekit.payments._ports import (
     PaymentRepository,
     PaymentsUnitOfWork,
 )
-from commercekit.payments._refresh import PAYMENT_NEVER_SENT, refresh_payment
+from commercekit.payments._refresh import refresh_payment
 from commercekit.payments._service import (
     authorize_payment,
     capture_payment,
@@ -126,7 +126,6 @@ from commercekit.payments._service import (
 
 __all__ = [
     "BANK_TRANSFER_ACTION",
-    "PAYMENT_NEVER_SENT",
     "AuthorizeRequest",
     "CaptureRequest",
     "CardDataError",

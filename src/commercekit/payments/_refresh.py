@@ -10,11 +10,7 @@ from commercekit.payments._ports import PaymentsUnitOfWork
 from commercekit.ports import Clock
 from commercekit.values import as_utc
 
-__all__ = ["PAYMENT_NEVER_SENT", "refresh_payment"]
-
-PAYMENT_NEVER_SENT: Final = "payment_never_sent"
-"""The decline code :func:`refresh_payment` fails a payment with when the
-provider never got its authorization."""
+__all__ = ["refresh_payment"]
 
 _WAITING: Final = frozenset({PaymentStatus.PENDING, PaymentStatus.REQUIRES_ACTION})
 
@@ -66,9 +62,13 @@ def refresh_payment(
     the payment never learnt it, by the payment's id
     (:meth:`~commercekit.payments.PaymentGateway.find`). Its answer moves
     the payment: authorized, declined (failed), waiting for the customer,
-    still pending. A provider that never got the authorization fails the
-    payment with ``PAYMENT_NEVER_SENT``: no money was held, and none
-    will be. A payment that is not waiting is returned as it is.
+    still pending. A payment the provider never received stays as it is:
+    ``pending``, without a provider reference. It is not failed, because a
+    request may still be on its way (a retry with the idempotency key) and
+    its approval must find the payment able to take it; the caller decides
+    what the order does (checkout's recovery cancels it, and voids a hold
+    that arrives later). A payment that is not waiting is returned as it
+    is.
 
     Raises:
         NotFoundError: for an unknown payment.
@@ -86,13 +86,8 @@ def refresh_payment(
         if payment.status not in _WAITING:
             return payment  # told meanwhile
         if result is None:
-            payment.fail(
-                at=as_utc(clock.now(), field="clock.now()"),
-                decline_code=PAYMENT_NEVER_SENT,
-                message="The payment never reached the provider.",
-            )
-        else:
-            _apply(payment, result, clock)
+            return payment  # the provider never received it (so far)
+        _apply(payment, result, clock)
         uow.payments.save(payment)
         uow.commit()
     return payment

@@ -22,6 +22,7 @@ from commercekit.orders import (
     cancel_order_lines,
     capture_order,
     expire_unpaid_orders,
+    recover_placements,
     settle_payment,
 )
 from commercekit.payments import (
@@ -256,3 +257,32 @@ def test_a_settlement_that_read_before_another_refund_refunds_once(
     settle_payment(order.order_id, **ports(scenario, ids=False))
     assert moved(scenario, TransactionKind.REFUND) == eur("113.95")
     assert kept(scenario) == eur("94.90")
+
+
+def test_a_checkout_retried_while_recovery_gives_it_up_keeps_no_hold() -> None:
+    """The first press never reached the provider; a quarter of an hour
+    later the customer presses again, and the recovery sweep, asking the
+    provider meanwhile, hears it never received the payment and cancels the
+    order (``payment_lost``). The retry's request arrives after all: the
+    payment takes the approval, and the hold is voided."""
+    state: dict[str, Any] = {}
+
+    def recovery_during_retry(call: GatewayCall) -> None:
+        if call.operation == "authorize" and call.attempt == 2 and state:
+            state.clear()
+            recover_placements(**ports(scenario, ids=False))
+
+    scenario = shop(recovery_during_retry)
+    scenario.cart("cart-1", {WHITE_42: 1})
+    with pytest.raises(GatewayUnavailableError):
+        scenario.place("cart-1", payment_token="tok_timeout")
+    scenario.clock.advance(timedelta(minutes=20))
+    state["armed"] = True
+    with pytest.raises(OrderRuleError) as caught:
+        scenario.place("cart-1", payment_token="tok_timeout")
+    assert caught.value.rule == "order_canceled"
+    order = load(scenario, caught.value.order_id or "")
+    assert order.cancel_reason == "payment_lost"
+    assert order.payment_status is PaymentStatus.VOIDED
+    kinds = [entry.kind for entry in scenario.gateway.ledger]
+    assert kinds == [TransactionKind.AUTHORIZATION, TransactionKind.VOID]

@@ -20,7 +20,6 @@ from commercekit.adapters.sqlite import SQLiteDatabase, SQLiteUnitOfWork
 from commercekit.errors import NotFoundError, UsageError
 from commercekit.money import Money, money
 from commercekit.payments import (
-    PAYMENT_NEVER_SENT,
     AuthorizeRequest,
     GatewayOutcome,
     GatewayResult,
@@ -176,7 +175,7 @@ def test_a_lost_authorize_reply_is_found_by_payment_id_and_authorized(
     [("tok_timeout", None), ("tok_visa", _time_out_first_authorize)],
     ids=["token", "script"],
 )
-def test_an_authorization_that_never_reached_the_provider_fails(
+def test_an_authorization_that_never_reached_the_provider_stays_pending(
     uow: Factory, token: str, handler: Handler | None
 ) -> None:
     fake = FakePaymentGateway(handler, clock=CLOCK)
@@ -196,24 +195,23 @@ def test_an_authorization_that_never_reached_the_provider_fails(
 
     refreshed = _refresh(uow, fake)
 
-    assert PAYMENT_NEVER_SENT == "payment_never_sent"
-    assert refreshed.status is PaymentStatus.FAILED
-    assert refreshed.decline_code == PAYMENT_NEVER_SENT
-    assert refreshed.decline_message == "The payment never reached the provider."
+    # Not failed: a retry with the key may still bring the request, and its
+    # approval must find the payment able to take it.
+    assert refreshed.status is PaymentStatus.PENDING
     assert refreshed.provider_reference is None
-    last = refreshed.transactions[-1]
-    assert (last.kind, last.at, last.note) == (
-        TransactionKind.FAILURE,
-        LATER,
-        PAYMENT_NEVER_SENT,
-    )
-    stored = _load(uow, "pay-1")
-    assert (stored.status, stored.decline_code) == (
-        PaymentStatus.FAILED,
-        PAYMENT_NEVER_SENT,
-    )
+    assert _load(uow, "pay-1") == waiting
     assert _operations(fake) == ["authorize", "find", "find"]
     assert fake.ledger == []
+    # the retry arrives after all: the payment takes the approval
+    retried = authorize_payment(
+        "pay-1",
+        token,
+        idempotency_key="auth-1",
+        uow=uow(),
+        gateway=fake,
+        clock=CLOCK,
+    )
+    assert retried.status is PaymentStatus.AUTHORIZED
 
 
 def test_a_challenge_sent_before_a_crash_is_found_waiting_for_the_customer(
