@@ -310,7 +310,6 @@ def _store(
             customer=checked.customer,
             payment_method=method.code,
             payment_kind=method.kind,
-            ships_before_payment=ships_first,
             acceptance=acceptance,
             coupons=_applied_coupons(checked),
             at=at,

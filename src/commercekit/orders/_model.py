@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
+from typing import Final
 
 import attrs
 from statemachine.exceptions import TransitionNotAllowed
@@ -73,6 +74,10 @@ from commercekit.values import (
 
 __all__ = ["Order"]
 
+_SHIPS_FIRST: Final = frozenset(
+    {PaymentMethodKind.INVOICE, PaymentMethodKind.CASH_ON_DELIVERY}
+)
+
 
 @attrs.define(kw_only=True)
 class Order(EventRecorder):
@@ -120,10 +125,8 @@ class Order(EventRecorder):
         shipping: Shipping and its VAT, split over the rates; ``None`` for
             none.
         payment_method: The payment method's code.
-        ships_before_payment: Whether the method lets it ship unpaid
-            (invoice, cash on delivery).
         payment_kind: How its method is paid (through the provider, on
-            invoice, ...).
+            invoice, ...); invoice and cash on delivery ship before payment.
         payment_id: The payment started for it, once started.
         payment_status: The payment's status as last recorded.
         payment_due_by: Until when it waits for its payment while placed.
@@ -175,7 +178,6 @@ class Order(EventRecorder):
         default=None, validator=_typed(PricedShipping, "shipping", optional=True)
     )
     payment_method: str = attrs.field(converter=_payment_method)
-    ships_before_payment: bool = False
     payment_kind: PaymentMethodKind = attrs.field(
         default=PaymentMethodKind.GATEWAY, converter=_payment_kind
     )
@@ -223,6 +225,19 @@ class Order(EventRecorder):
     def open_units(self) -> int:
         """Units still to ship."""
         return sum(line.open for line in self.lines)
+
+    @property
+    def ships_before_payment(self) -> bool:
+        """Whether it may ship unpaid: on invoice, cash on delivery, or free.
+
+        Free is read from the checkout's snapshot (the lines and shipping as
+        ordered): an order that cost nothing needs no payment.
+        """
+        if self.payment_kind in _SHIPS_FIRST:
+            return True
+        shipping = 0 if self.shipping is None else self.shipping.gross_minor
+        ordered = sum(line.net_minor + line.tax_minor for line in self.lines)
+        return ordered + shipping == 0
 
     @property
     def payment_allows_shipping(self) -> bool:

@@ -529,19 +529,29 @@ class FakePaymentGateway(PaymentGateway):
             UsageError: for a script other than ``timeout``,
                 ``lose_reply`` or ``fail``.
         """
-        call = self._record("status", None, reference, ("status", reference))
-        answer = self._ask(call)
-        if isinstance(answer, GatewayResult):
-            return answer
-        if answer is not None:
-            if answer.kind in {"timeout", "lose_reply"}:
-                raise _unavailable(call, processed=False)
-            if answer.kind == "fail":
-                raise PaymentError(answer.message or "")
-            msg = f"a status call cannot be answered with Script.{answer.kind}()"
-            raise UsageError(msg)
+        scripted = self._lookup("status", reference, reference)
+        if scripted is not None:
+            return scripted
         with self._lock:
             return self._view(self._account(reference))
+
+    def _lookup(
+        self, operation: str, reference: str | None, asked: str
+    ) -> GatewayResult | None:
+        """Record a status or find call and play its script, if the handler has one.
+
+        Returns the scripted result, or ``None`` to answer from the books.
+        """
+        call = self._record(operation, None, reference, (operation, asked))
+        answer = self._ask(call)
+        if answer is None or isinstance(answer, GatewayResult):
+            return answer
+        if answer.kind in {"timeout", "lose_reply"}:
+            raise _unavailable(call, processed=False)
+        if answer.kind == "fail":
+            raise PaymentError(answer.message or "")
+        msg = f"a {operation} call cannot be answered with Script.{answer.kind}()"
+        raise UsageError(msg)
 
     def _view(self, account: _Account) -> GatewayResult:
         status = self._status(account)
@@ -566,17 +576,9 @@ class FakePaymentGateway(PaymentGateway):
             PaymentError, GatewayUnavailableError, UsageError: as for
                 :meth:`status`, when scripted.
         """
-        call = self._record("find", None, None, ("find", payment_id))
-        answer = self._ask(call)
-        if isinstance(answer, GatewayResult):
-            return answer
-        if answer is not None:
-            if answer.kind in {"timeout", "lose_reply"}:
-                raise _unavailable(call, processed=False)
-            if answer.kind == "fail":
-                raise PaymentError(answer.message or "")
-            msg = f"a find call cannot be answered with Script.{answer.kind}()"
-            raise UsageError(msg)
+        scripted = self._lookup("find", None, payment_id)
+        if scripted is not None:
+            return scripted
         with self._lock:
             found = [
                 account

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Final
 
 import attrs
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from commercekit.errors import ValidationError
@@ -313,7 +314,7 @@ def _placed_order(
         ),
         shipping=breakdown.shipping,
         payment_method=draw(st.sampled_from(_METHOD_CODES_BY_KIND[kind])),
-        ships_before_payment=kind in _SHIPS_FIRST,
+        payment_kind=kind,
         payment_due_by=(
             None if kind in _SHIPS_FIRST else placed_at + _payment_window(kind)
         ),
@@ -401,9 +402,13 @@ class _OrderRun:
         self.order.record_payment(self.payment_id, status)
 
     def checkout(self) -> None:
-        """Record the payment checkout started; a ship-first method confirms."""
-        if self.kind in _SHIPS_FIRST:
-            self.pay(PaymentStatus.AUTHORIZED)
+        """Record the payment checkout started; a ship-first method confirms.
+
+        So does an order that costs nothing: it needs no payment.
+        """
+        if self.order.ships_before_payment:
+            if self.order.amount_due.amount:  # a free order has no payment
+                self.pay(PaymentStatus.AUTHORIZED)
             self.order.confirm(at=self.now, actor="customer")
         elif self.kind is PaymentMethodKind.PREPAYMENT:
             self.pay(PaymentStatus.REQUIRES_ACTION)
@@ -563,6 +568,8 @@ def _order(
     kind = draw(st.sampled_from(kinds))
     keep = 2 if target is OrderStatus.PARTIALLY_SHIPPED else 1
     order = draw(_placed_order(code, kind, keep + cancel_some))
+    # An order that costs nothing is confirmed at checkout: it never waits.
+    assume(not waits or not order.ships_before_payment)
     _drive(_OrderRun(draw, order, kind, cancel_some=cancel_some), target)
     return order
 
