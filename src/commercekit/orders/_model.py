@@ -231,13 +231,14 @@ class Order(EventRecorder):
         """Whether it may ship unpaid: on invoice, cash on delivery, or free.
 
         Free is read from the checkout's snapshot (the lines and shipping as
-        ordered): an order that cost nothing needs no payment.
+        ordered, with the cash rounding): an order whose amount due was 0
+        needs no payment.
         """
         if self.payment_kind in _SHIPS_FIRST:
             return True
         shipping = 0 if self.shipping is None else self.shipping.gross_minor
         ordered = sum(line.net_minor + line.tax_minor for line in self.lines)
-        return ordered + shipping == 0
+        return ordered + shipping + self.cash_rounding_minor == 0
 
     @property
     def payment_allows_shipping(self) -> bool:

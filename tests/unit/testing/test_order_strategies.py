@@ -276,8 +276,9 @@ def test_the_statuses_agree_with_the_lines_and_the_payment(order: Order) -> None
         assert order.payment_allows_shipping
     ordered = sum(line.net_minor + line.tax_minor for line in order.lines)
     shipping = 0 if order.shipping is None else order.shipping.gross_minor
+    due = ordered + shipping + order.cash_rounding_minor
     # Checkout starts a payment for every order that costs something.
-    assert (order.payment_id is None) == (ordered + shipping == 0)
+    assert (order.payment_id is None) == (due == 0)
     assert order.pull_events() == []
     assert order.version >= 1
 

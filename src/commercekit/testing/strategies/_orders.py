@@ -388,6 +388,8 @@ class _OrderRun:
         self.payment_id = draw(_numbered("pay"))
         self.now = order.placed_at
         self.owed_cancel = cancel_some
+        self.free = not order.amount_due.amount
+        """An order that cost nothing at checkout: it never has a payment."""
 
     def later(self) -> datetime:
         until = self.order.payment_due_by
@@ -399,7 +401,8 @@ class _OrderRun:
         return self.now
 
     def pay(self, status: PaymentStatus) -> None:
-        self.order.record_payment(self.payment_id, status)
+        if not self.free:
+            self.order.record_payment(self.payment_id, status)
 
     def checkout(self) -> None:
         """Record the payment checkout started; a ship-first method confirms.
@@ -407,8 +410,7 @@ class _OrderRun:
         So does an order that costs nothing: it needs no payment.
         """
         if self.order.ships_before_payment:
-            if self.order.amount_due.amount:  # a free order has no payment
-                self.pay(PaymentStatus.AUTHORIZED)
+            self.pay(PaymentStatus.AUTHORIZED)
             self.order.confirm(at=self.now, actor="customer")
         elif self.kind is PaymentMethodKind.PREPAYMENT:
             self.pay(PaymentStatus.REQUIRES_ACTION)
